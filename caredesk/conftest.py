@@ -1,0 +1,179 @@
+"""The cast every test shares (as healthchecks' Alice, Bob and Charlie):
+
+- alice and bob are agents on Billing, a private team; lena leads Billing;
+- charlie is an agent on Deliveries (public) and must see nothing of Billing's;
+- ada is the admin, sam is in sales (reads, never writes);
+- miggins is a customer with a portal log-in; parker is another customer.
+State is built through services, so events exist as in real use.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from caredesk.accounts.models import Membership, Team, User
+
+PASSWORD = "caredesk"
+ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artefacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync",
+]
+
+
+def pytest_sessionstart(session):
+    """Browser tests need Debian's chromium: install it once, in the controller, when missing."""
+    if hasattr(session.config, "workerinput") or os.path.exists(CHROMIUM):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
+
+
+def _user(email: str, first: str, last: str, role: str, teams=()) -> User:
+    user = User.objects.create_user(email, PASSWORD, first_name=first, last_name=last, role=role)
+    for team in teams:
+        Membership.objects.create(user=user, team=team)
+    return user
+
+
+@pytest.fixture
+def billing(db) -> Team:
+    return Team.objects.create(name="Billing", is_private=True)
+
+
+@pytest.fixture
+def deliveries(db) -> Team:
+    return Team.objects.create(name="Deliveries")
+
+
+@pytest.fixture
+def alice(billing) -> User:
+    return _user("alice@example.com", "Alice", "Archer", User.Role.AGENT, [billing])
+
+
+@pytest.fixture
+def bob(billing) -> User:
+    return _user("bob@example.com", "Bob", "Baker", User.Role.AGENT, [billing])
+
+
+@pytest.fixture
+def lena(billing) -> User:
+    return _user("lena@example.com", "Lena", "Lead", User.Role.LEAD, [billing])
+
+
+@pytest.fixture
+def charlie(deliveries) -> User:
+    return _user("charlie@example.com", "Charlie", "Cole", User.Role.AGENT, [deliveries])
+
+
+@pytest.fixture
+def ada(db) -> User:
+    return _user("ada@example.com", "Ada", "Admin", User.Role.ADMIN)
+
+
+@pytest.fixture
+def sam(db) -> User:
+    return _user("sam@example.com", "Sam", "Sales", User.Role.SALES)
+
+
+@pytest.fixture
+def miggins(db):
+    from caredesk.customers.models import Customer
+
+    user = _user("miggins@example.com", "Mrs", "Miggins", User.Role.CUSTOMER)
+    return Customer.objects.create(name="Mrs Miggins", email="miggins@example.com", user=user)
+
+
+@pytest.fixture
+def parker(db):
+    from caredesk.customers.models import Customer
+
+    user = _user("parker@example.com", "Peter", "Parker", User.Role.CUSTOMER)
+    return Customer.objects.create(name="Peter Parker", email="parker@example.com", user=user)
+
+
+@pytest.fixture
+def ticket_factory(db):
+    """Open tickets through the service; `create_batch(n, **kw)` makes many."""
+    from caredesk.conversations import services
+
+    class Factory:
+        count = 0
+
+        def create(self, *, customer, team, owner=None, subject=None, body="My order has not arrived.", by=None, **kw):
+            Factory.count += 1
+            return services.open_ticket(
+                customer=customer, team=team, owner=owner, subject=subject or f"Order question {Factory.count}",
+                body=body, by=by, **kw,
+            )
+
+        def create_batch(self, n, **kw):
+            return [self.create(**kw) for _ in range(n)]
+
+    return Factory()
+
+
+@pytest.fixture
+def ticket(ticket_factory, miggins, billing, alice):
+    """Mrs Miggins's open ticket on Billing, owned by alice."""
+    return ticket_factory.create(
+        customer=miggins, team=billing, owner=alice, subject="Charged twice for my groceries",
+        body="Hello, I was charged twice for last week's order. Could you look into it?", by=alice,
+    )
+
+
+# Browser tests --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """screenshot("name") saves a full-page PNG under test-artefacts/screenshots/ for a person to look at."""
+    folder = ARTEFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, user) logs in through the real log-in form."""
+
+    def log_in(page, user: User) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_load_state()
+
+    return log_in

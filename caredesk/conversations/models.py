@@ -1,0 +1,333 @@
+"""Tickets, their messages, and the append-only log of everything that happened to them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+OPEN_STATUSES = ("new", "open", "pending_customer", "on_hold")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    """One customer's case. Exactly one accountable owner: an agent, or (owner empty) the team's queue."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING_CUSTOMER = "pending_customer", _("Pending customer")
+        ON_HOLD = "on_hold", _("On hold")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, _("Low")
+        NORMAL = 2, _("Normal")
+        HIGH = 3, _("High")
+        URGENT = 4, _("Urgent")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEB = "web", _("Web form")
+        PORTAL = "portal", _("Portal")
+        PHONE = "phone", _("Phone")
+        API = "api", _("API")
+
+    subject = models.CharField(_("subject"), max_length=255)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="tickets")
+    organisation = models.ForeignKey(
+        "customers.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="tickets")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_tickets"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # Kept in step with TRANSFERRED events inside the same transaction, so the queue can flag
+    # run-arounds without counting events per row.
+    handoff_count = models.PositiveIntegerField(default=0)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    solved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            # Queue views: "all open", "my teams", "mine" and "unassigned", newest activity first.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="ticket_open_recent",
+            ),
+            models.Index(
+                fields=["team", "-updated_at", "-id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="ticket_team_open_recent",
+            ),
+            models.Index(
+                fields=["owner", "-updated_at", "-id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="ticket_owner_open_recent",
+            ),
+            # Saved views and the API filter on any status.
+            models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_recent"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_recent"),
+            # The customer sidebar: their other tickets.
+            models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:ticket", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_runaround(self) -> bool:
+        return self.handoff_count >= settings.CAREDESK_RUNAROUND_THRESHOLD
+
+
+class Message(models.Model):
+    """What was said: the customer's words, an agent's public reply, or an internal note."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", _("Customer message")
+        REPLY = "reply", _("Public reply")
+        NOTE = "note", _("Internal note")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    body_text = models.TextField()
+    # Sanitised with nh3 before it is stored; templates may mark it safe.
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != self.Kind.NOTE
+
+    @property
+    def author_name(self) -> str:
+        return str(self.author or self.customer or "")
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:attachment", args=[self.pk])
+
+
+class AppendOnly(Exception):
+    """Raised on any attempt to change or remove an event."""
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Events are never updated.")
+
+    def delete(self):
+        raise AppendOnly("Events are never deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnly("Events are never updated.")
+
+
+class Event(models.Model):
+    """One thing that happened to a ticket, with who did it and when. Written only by events.record();
+    never edited or deleted, so that every report computed from it can be recomputed and trusted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        ASSIGNED = "assigned", _("assigned")
+        TRANSFERRED = "transferred", _("transferred")
+        STATUS_CHANGED = "status_changed", _("status changed")
+        PRIORITY_CHANGED = "priority_changed", _("priority changed")
+        TAGS_CHANGED = "tags_changed", _("tags changed")
+        FIELDS_CHANGED = "fields_changed", _("fields changed")
+        REPLIED = "replied", _("replied")
+        CUSTOMER_REPLIED = "customer_replied", _("customer replied")
+        NOTE_ADDED = "note_added", _("note added")
+        MERGED = "merged", _("merged")
+        MERGED_IN = "merged_in", _("merged in")
+        REOPENED = "reopened", _("reopened")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            # The ticket timeline reads one ticket's events in order.
+            models.Index(fields=["ticket", "at"], name="event_ticket_at"),
+            # Hand-off and response-time reports scan one kind over a date range.
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on #{self.ticket_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnly("Events are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Events are never deleted.")
+
+
+class CustomField(models.Model):
+    """A field admins add to every ticket; values live in Ticket.fields under `key`."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        CHOICE = "choice", _("Choice")
+        DATE = "date", _("Date")
+        CHECKBOX = "checkbox", _("Checkbox")
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_("For choice fields."))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean_value(self, raw):
+        """The stored form of a value typed by a person, or ValidationError with a reason."""
+        if raw in (None, ""):
+            return None
+        if self.kind == self.Kind.NUMBER:
+            try:
+                return float(raw) if "." in str(raw) else int(raw)
+            except ValueError:
+                raise ValidationError(_("%(label)s must be a number.") % {"label": self.label}) from None
+        if self.kind == self.Kind.CHOICE and raw not in self.choices:
+            raise ValidationError(
+                _("%(label)s must be one of: %(choices)s.") % {"label": self.label, "choices": ", ".join(self.choices)}
+            )
+        if self.kind == self.Kind.DATE:
+            from datetime import date
+
+            try:
+                return date.fromisoformat(str(raw)).isoformat()
+            except ValueError:
+                raise ValidationError(_("%(label)s must be a date (YYYY-MM-DD).") % {"label": self.label}) from None
+        if self.kind == self.Kind.CHECKBOX:
+            return str(raw).lower() in ("1", "true", "on", "yes")
+        return str(raw)[:500]
+
+
+class SavedView(models.Model):
+    """A queue an agent defined: filters and a sort, kept under a name. Shared views show for all staff."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("name"), max_length=100)
+    filters = models.JSONField(default=dict, blank=True)
+    is_shared = models.BooleanField(_("shared with everyone"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Macro(models.Model):
+    """A canned reply. Placeholders such as {{ customer.first_name }} are filled in for each ticket."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    body = models.TextField(_("body"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Presence(models.Model):
+    """Who has a ticket open right now, and whether they are typing: the collision notice reads this."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+    typing_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="presence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on #{self.ticket_id}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one ticket (subject and every message), rewritten by a task after changes.
+    SQLite indexes it with FTS5, PostgreSQL with a GIN index on its tsvector (see search.py)."""
+
+    ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"search document of #{self.ticket_id}"

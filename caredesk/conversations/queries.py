@@ -1,0 +1,282 @@
+"""Reads: querysets shaped for pages and endpoints, each behind the permission module.
+
+Queues stay fast at a million tickets: rows come a page at a time by keyset (no OFFSET), counts are
+bounded (a view with more than COUNT_LIMIT tickets shows "1000+"), and the open-ticket views are
+served by partial indexes (models.Ticket.Meta.indexes).
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caredesk.accounts import permissions
+from caredesk.accounts.models import Team, User
+
+from . import search
+from .models import OPEN_STATUSES, Attachment, Event, Message, SavedView, Ticket
+
+COUNT_LIMIT = 1000
+PAGE_SIZE = 25
+
+BUILTIN_VIEWS = {
+    "mine": _("Mine"),
+    "teams": _("My teams"),
+    "unassigned": _("Unassigned"),
+    "open": _("All open"),
+}
+
+SORTS = {
+    "-updated_at": _("Recently updated"),
+    "updated_at": _("Least recently updated"),
+    "-created_at": _("Newest"),
+    "created_at": _("Oldest"),
+    "-priority": _("Highest priority"),
+    "priority": _("Lowest priority"),
+}
+DEFAULT_SORT = "-updated_at"
+
+
+def ticket_for(user, ticket_id: int, *, to_change: bool = False) -> Ticket:
+    """The one way a page or endpoint gets a ticket. Invisible ones are 404: ids reveal nothing."""
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("owner", "customer__organisation", "customer__user", "team", "merged_into"),
+        pk=ticket_id,
+    )
+    if not permissions.can_see_ticket(user, ticket):
+        raise Http404
+    if to_change and not permissions.can_work_on(user, ticket):
+        raise PermissionDenied
+    return ticket
+
+
+def visible(user) -> QuerySet:
+    return Ticket.objects.filter(permissions.visible_tickets(user))
+
+
+def _builtin(user, name: str) -> Q:
+    open_ = Q(status__in=OPEN_STATUSES)
+    if name == "mine":
+        return open_ & Q(owner=user)
+    if name == "teams":
+        return open_ & Q(team_id__in=permissions.member_team_ids(user))
+    if name == "unassigned":
+        return open_ & Q(owner__isnull=True)
+    return open_
+
+
+def _day_start(value: date) -> datetime:
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def apply_filters(tickets: QuerySet, filters: dict, *, user) -> QuerySet:
+    """Narrow tickets by a cleaned filter dict (forms.QueueFilterForm.cleaned_data or a saved view)."""
+    if statuses := filters.get("status"):
+        tickets = tickets.filter(status__in=statuses)
+    if priorities := filters.get("priority"):
+        tickets = tickets.filter(priority__in=[int(p) for p in priorities])
+    if team := filters.get("team"):
+        tickets = tickets.filter(team_id=team)
+    owner = filters.get("owner")
+    if owner == "me":
+        tickets = tickets.filter(owner=user)
+    elif owner == "none":
+        tickets = tickets.filter(owner__isnull=True)
+    elif owner:
+        tickets = tickets.filter(owner_id=int(owner))
+    if tag := filters.get("tag"):
+        tickets = tickets.filter(tags__name=tag)
+    if channel := filters.get("channel"):
+        tickets = tickets.filter(channel=channel)
+    if created_from := filters.get("created_from"):
+        tickets = tickets.filter(created_at__gte=_day_start(_as_date(created_from)))
+    if created_to := filters.get("created_to"):
+        tickets = tickets.filter(created_at__lt=_day_start(_as_date(created_to)) + timezone.timedelta(days=1))
+    if updated_from := filters.get("updated_from"):
+        tickets = tickets.filter(updated_at__gte=_day_start(_as_date(updated_from)))
+    if updated_to := filters.get("updated_to"):
+        tickets = tickets.filter(updated_at__lt=_day_start(_as_date(updated_to)) + timezone.timedelta(days=1))
+    if text := (filters.get("q") or "").strip():
+        if text.lstrip("#").isdigit():
+            tickets = tickets.filter(Q(pk=int(text.lstrip("#"))) | Q(pk__in=search.matching_ticket_ids(text)))
+        else:
+            tickets = search.filter_tickets(tickets, text)
+    return tickets
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def queue(user, *, view: str = "open", saved: SavedView | None = None, filters: dict | None = None) -> QuerySet:
+    """Tickets of one queue view, visible to `user`, with any extra filters."""
+    tickets = visible(user)
+    if saved is not None:
+        tickets = apply_filters(tickets, saved.filters, user=user)
+    else:
+        tickets = tickets.filter(_builtin(user, view if view in BUILTIN_VIEWS else "open"))
+    if filters:
+        tickets = apply_filters(tickets, filters, user=user)
+    return tickets
+
+
+def bounded_count(tickets: QuerySet, limit: int = COUNT_LIMIT) -> int:
+    """How many, counting at most limit + 1 rows: the caller shows "1000+" above the limit."""
+    return tickets.order_by().values("pk")[: limit + 1].count()
+
+
+def saved_views_for(user) -> QuerySet:
+    return SavedView.objects.filter(Q(owner=user) | Q(is_shared=True)).order_by("name")
+
+
+def saved_view_for(user, view_id: int, *, to_change: bool = False) -> SavedView:
+    view = get_object_or_404(SavedView, pk=view_id)
+    if view.owner_id != user.pk and not (view.is_shared and not to_change):
+        raise Http404
+    return view
+
+
+def view_counts(user, saved_views) -> dict:
+    """Bounded counts for the sidebar: one small query per view."""
+    counts = {name: bounded_count(queue(user, view=name)) for name in BUILTIN_VIEWS}
+    for saved in saved_views:
+        counts[f"saved-{saved.pk}"] = bounded_count(queue(user, saved=saved))
+    return counts
+
+
+# Keyset pagination ------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _encode(value, pk: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return base64.urlsafe_b64encode(json.dumps([value, pk]).encode()).decode()
+
+
+def _decode(cursor: str, field: str):
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if field.endswith("_at"):
+            value = datetime.fromisoformat(value)
+        return value, int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return None
+
+
+def keyset_page(tickets: QuerySet, *, sort: str, after: str = "", before: str = "", size: int = PAGE_SIZE) -> Page:
+    """One page of `tickets` in `sort` order, continuing after (or before) a cursor. The query is
+    "WHERE (field, id) beyond the cursor ORDER BY field, id LIMIT size+1": constant cost at any depth."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    field = sort.lstrip("-")
+    descending = sort.startswith("-")
+    cursor = _decode(before, field) if before else _decode(after, field) if after else None
+    backwards = bool(before and cursor)
+    forward_desc = descending != backwards  # walking backwards flips the direction
+    if cursor:
+        value, pk = cursor
+        op = "lt" if forward_desc else "gt"
+        tickets = tickets.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+    order = [f"-{field}", "-pk"] if forward_desc else [field, "pk"]
+    rows = list(tickets.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return Page([], None, None)
+    first, last = rows[0], rows[-1]
+    has_next = more if not backwards else True
+    has_previous = (more if backwards else bool(cursor))
+    return Page(
+        rows,
+        _encode(getattr(last, field), last.pk) if has_next else None,
+        _encode(getattr(first, field), first.pk) if has_previous else None,
+    )
+
+
+def queue_rows(tickets: QuerySet) -> QuerySet:
+    """What a queue row shows, in a fixed number of queries."""
+    return tickets.select_related("customer", "team", "owner").prefetch_related("tags")
+
+
+# The ticket page -------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineItem:
+    at: datetime
+    kind: str  # "message" or "event"
+    message: Message | None = None
+    event: Event | None = None
+
+
+def timeline(ticket: Ticket, *, public_only: bool = False) -> list[TimelineItem]:
+    """Messages and events of the ticket and of every ticket merged into it, in time order."""
+    scope = Q(ticket=ticket) | Q(ticket__merged_into=ticket)
+    messages = (
+        Message.objects.filter(scope)
+        .select_related("author", "customer")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+    )
+    if public_only:
+        messages = messages.exclude(kind=Message.Kind.NOTE)
+    items = [TimelineItem(m.created_at, "message", message=m) for m in messages]
+    if not public_only:
+        events = list(Event.objects.filter(scope).select_related("actor"))
+        describe_events(events)
+        items += [TimelineItem(e.at, "event", event=e) for e in events]
+    items.sort(key=lambda item: (item.at, 0 if item.kind == "event" else 1))
+    return items
+
+
+def describe_events(events: list[Event]) -> None:
+    """Attach names for the teams and people an event's data refers to, in two queries at most."""
+    user_ids, team_ids = set(), set()
+    for event in events:
+        for key in ("to", "from_owner", "to_owner"):
+            if isinstance(event.data.get(key), int):
+                user_ids.add(event.data[key])
+        for key in ("team", "from_team", "to_team"):
+            if isinstance(event.data.get(key), int):
+                team_ids.add(event.data[key])
+    users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    for event in events:
+        event.names = {
+            key: users.get(event.data.get(key)) if "team" not in key else teams.get(event.data.get(key))
+            for key in ("to", "from_owner", "to_owner", "team", "from_team", "to_team")
+        }
+
+
+def other_tickets_of(ticket: Ticket, user, limit: int = 10) -> list[Ticket]:
+    return list(
+        visible(user)
+        .filter(customer_id=ticket.customer_id)
+        .exclude(pk=ticket.pk)
+        .select_related("team")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def assignable_agents(team: Team) -> QuerySet:
+    return User.objects.filter(
+        memberships__team=team, is_active=True, role__in=[User.Role.AGENT, User.Role.LEAD, User.Role.ADMIN]
+    ).order_by("first_name", "last_name")
+
+
+def handoffs(ticket: Ticket) -> QuerySet:
+    return ticket.events.filter(kind=Event.Kind.TRANSFERRED)

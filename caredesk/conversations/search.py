@@ -1,0 +1,97 @@
+"""Full-text search over ticket subjects and messages, behind one function: matching_ticket_ids().
+
+SQLite: an FTS5 table kept in step with SearchDocument by triggers (migration 0002).
+PostgreSQL: a GIN index on to_tsvector(SearchDocument.text) (migration 0002).
+No search server to run or rebuild (Zammad's Elasticsearch is its users' biggest complaint).
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from .models import Message, SearchDocument, Ticket
+
+CONFIG = "english"
+FTS_TABLE = "conversations_search_fts"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def document_vector() -> SearchVector:
+    """The expression the GIN index is built on; queries must use the very same one to hit it."""
+    return SearchVector("text", config=CONFIG)
+
+
+def index(ticket_id: int) -> None:
+    """Rewrite one ticket's search document from its subject and every message (notes included)."""
+    ticket = Ticket.objects.filter(pk=ticket_id).only("subject").first()
+    if ticket is None:
+        return
+    bodies = Message.objects.filter(ticket_id=ticket_id).order_by("created_at", "id").values_list("body_text", flat=True)
+    text = "\n".join([ticket.subject, *bodies])
+    SearchDocument.objects.update_or_create(ticket_id=ticket_id, defaults={"text": text, "indexed_at": timezone.now()})
+
+
+def _fts5_query(text: str) -> str:
+    """User words as an FTS5 query: every word must appear, the last may be a prefix.
+    Quoting each word keeps FTS5 operators typed by a person from being interpreted."""
+    words = _WORD.findall(text)
+    if not words:
+        return ""
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def matching_ticket_ids(text: str):
+    """A subquery of ids of tickets whose subject or messages match `text` (all words)."""
+    text = (text or "").strip()
+    if connection.vendor == "postgresql":
+        return (
+            SearchDocument.objects.annotate(vector=document_vector())
+            .filter(vector=SearchQuery(text, config=CONFIG, search_type="websearch"))
+            .values("ticket_id")
+        )
+    query = _fts5_query(text)
+    if not query:
+        return SearchDocument.objects.none().values("ticket_id")
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
+
+
+def filter_tickets(tickets: QuerySet, text: str) -> QuerySet:
+    return tickets.filter(pk__in=matching_ticket_ids(text))
+
+
+# Schema: called from migration 0002, on each database in its own dialect.
+SQLITE_SCHEMA = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(text, content='conversations_searchdocument', "
+    f"content_rowid='ticket_id', tokenize='unicode61 remove_diacritics 2')",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON conversations_searchdocument BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.ticket_id, new.text); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON conversations_searchdocument BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.ticket_id, old.text); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE ON conversations_searchdocument BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.ticket_id, old.text);
+        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.ticket_id, new.text); END""",
+]
+
+
+def create_schema(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_SCHEMA:
+            schema_editor.execute(statement)
+    elif schema_editor.connection.vendor == "postgresql":
+        from django.contrib.postgres.indexes import GinIndex
+
+        model = apps.get_model("conversations", "SearchDocument")
+        schema_editor.add_index(model, GinIndex(document_vector(), name="searchdoc_text_gin"))
+
+
+def drop_schema(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    elif schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS searchdoc_text_gin")

@@ -1,0 +1,387 @@
+"""Writes on tickets: one function per use case. Each owns its transaction and records its events.
+
+Callers have already checked permission (queries.ticket_for); these functions check the rules of the
+desk itself (a transfer needs a reason, an owner must be on the team, ...) and raise ValidationError
+with a sentence a person can act on. Nothing is changed when they raise.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caredesk.accounts import permissions
+from caredesk.accounts.models import Team, User
+from caredesk.customers.models import Customer
+
+from caredesk.system.queue import later
+
+from . import attachments as attachment_store
+from . import events, tasks
+from .models import OPEN_STATUSES, CustomField, Event, Message, Tag, Ticket
+from .text import sanitise, text_to_html
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update(of=("self",)).select_related("team", "customer", "owner").get(pk=ticket.pk)
+
+
+def _touch(ticket: Ticket, *fields: str) -> None:
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=[*fields, "updated_at"])
+
+
+def _reindex(ticket_id: int) -> None:
+    later(tasks.index_ticket, ticket_id=ticket_id)
+
+
+def _check_owner(owner: User | None, team: Team) -> None:
+    if owner is not None and not permissions.can_own_tickets_of(owner, team):
+        raise ValidationError(
+            _("%(owner)s is not an agent of %(team)s; pick someone on the team or leave it in the queue.")
+            % {"owner": owner, "team": team}
+        )
+
+
+def _add_message(
+    ticket: Ticket,
+    *,
+    kind: str,
+    body: str,
+    body_html: str = "",
+    author: User | None = None,
+    customer: Customer | None = None,
+    files: Sequence = (),
+) -> Message:
+    body = (body or "").strip()
+    if not body and not files:
+        raise ValidationError(_("Write a message before sending."))
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        author=author,
+        customer=customer,
+        body_text=body,
+        body_html=sanitise(body_html) if body_html else text_to_html(body),
+    )
+    attachment_store.save(message, files)
+    return message
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    team: Team,
+    by: User | None = None,
+    channel: str = Ticket.Channel.WEB,
+    priority: int = Ticket.Priority.NORMAL,
+    owner: User | None = None,
+    tags: Iterable[str] = (),
+    body_html: str = "",
+    files: Sequence = (),
+    at=None,
+) -> Ticket:
+    """A new ticket with the customer's first message. `by` is the agent who logged it, if any."""
+    subject = (subject or "").strip()
+    if not subject:
+        raise ValidationError(_("A ticket needs a subject."))
+    attachment_store.validate(files)
+    _check_owner(owner, team)
+    now = at or timezone.now()
+    ticket = Ticket.objects.create(
+        subject=subject[:255],
+        customer=customer,
+        organisation=customer.organisation,
+        team=team,
+        owner=owner,
+        priority=priority,
+        channel=channel,
+        status=Ticket.Status.OPEN if owner else Ticket.Status.NEW,
+        created_at=now,
+        updated_at=now,
+    )
+    message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
+    if at:
+        Message.objects.filter(pk=message.pk).update(created_at=now)
+    events.record(ticket, Event.Kind.CREATED, by=by, at=now, data={"team": team.pk, "channel": channel, "message": message.pk})
+    if owner:
+        events.record(ticket, Event.Kind.ASSIGNED, by=by, at=now, data={"to": owner.pk, "team": team.pk})
+        later(tasks.tell_new_owner, ticket_id=ticket.pk)
+    if tags:
+        _apply_tags(ticket, list(tags), by=by, record=False)
+    _reindex(ticket.pk)
+    return ticket
+
+
+@transaction.atomic
+def reply(ticket: Ticket, *, by: User, body: str, files: Sequence = (), status: str | None = None) -> Message:
+    """A public reply to the customer, sent to them by email after commit."""
+    attachment_store.validate(files)
+    ticket = _locked(ticket)
+    message = _add_message(ticket, kind=Message.Kind.REPLY, body=body, author=by, files=files)
+    events.record(ticket, Event.Kind.REPLIED, by=by, data={"message": message.pk})
+    new_status = status or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
+    if new_status and new_status != ticket.status:
+        _set_status(ticket, new_status, by=by)
+    _touch(ticket)
+    later(tasks.send_reply_to_customer, message_id=message.pk)
+    _reindex(ticket.pk)
+    return message
+
+
+@transaction.atomic
+def add_note(ticket: Ticket, *, by: User, body: str, files: Sequence = ()) -> Message:
+    """An internal note: staff see it, the customer never does."""
+    attachment_store.validate(files)
+    ticket = _locked(ticket)
+    message = _add_message(ticket, kind=Message.Kind.NOTE, body=body, author=by, files=files)
+    events.record(ticket, Event.Kind.NOTE_ADDED, by=by, data={"message": message.pk})
+    _touch(ticket)
+    _reindex(ticket.pk)
+    return message
+
+
+@transaction.atomic
+def customer_reply(
+    ticket: Ticket, *, customer: Customer, body: str, body_html: str = "", files: Sequence = (), by: User | None = None
+) -> Message:
+    """The customer wrote again. A solved ticket reopens; a closed one gets a follow-up ticket instead,
+    because closed tickets are final for reporting (as Zendesk does)."""
+    attachment_store.validate(files)
+    ticket = _locked(ticket)
+    if ticket.merged_into_id:
+        ticket = _locked(ticket.merged_into)
+    if ticket.status == Ticket.Status.CLOSED:
+        follow_up = open_ticket(
+            customer=customer,
+            subject=ticket.subject,
+            body=body,
+            body_html=body_html,
+            team=ticket.team,
+            by=by,
+            channel=ticket.channel,
+            priority=ticket.priority,
+            files=files,
+        )
+        events.record(follow_up, Event.Kind.FIELDS_CHANGED, by=by, data={"follow_up_of": ticket.pk})
+        return follow_up.messages.first()
+    message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
+    events.record(ticket, Event.Kind.CUSTOMER_REPLIED, by=by, data={"message": message.pk})
+    if ticket.status == Ticket.Status.SOLVED:
+        events.record(ticket, Event.Kind.REOPENED, by=by, data={"from": ticket.status, "message": message.pk})
+        _set_status(ticket, Ticket.Status.OPEN, by=by, record=False)
+    elif ticket.status == Ticket.Status.PENDING_CUSTOMER:
+        _set_status(ticket, Ticket.Status.OPEN, by=by)
+    _touch(ticket)
+    if ticket.owner_id:
+        later(tasks.tell_owner_customer_replied, message_id=message.pk)
+    _reindex(ticket.pk)
+    return message
+
+
+@transaction.atomic
+def assign(ticket: Ticket, *, to: User, by: User, reason: str = "") -> Ticket:
+    """Give a ticket to an agent of its team. Taking it from the queue is an assignment; taking it
+    from another agent is a hand-off and needs a reason (see transfer)."""
+    ticket = _locked(ticket)
+    if ticket.owner_id == to.pk:
+        return ticket
+    if ticket.owner_id is not None:
+        return transfer(ticket, to_team=ticket.team, to_owner=to, by=by, reason=reason)
+    _check_owner(to, ticket.team)
+    ticket.owner = to
+    if ticket.status == Ticket.Status.NEW:
+        ticket.status = Ticket.Status.OPEN
+    _touch(ticket, "owner", "status")
+    events.record(ticket, Event.Kind.ASSIGNED, by=by, data={"to": to.pk, "team": ticket.team_id})
+    later(tasks.tell_new_owner, ticket_id=ticket.pk)
+    return ticket
+
+
+@transaction.atomic
+def transfer(
+    ticket: Ticket, *, by: User, reason: str, to_team: Team | None = None, to_owner: User | None = None, note: str = ""
+) -> Ticket:
+    """Hand the ticket on: to another team's queue, another agent, or both. Every hand-off is counted;
+    enough of them flag the ticket as a run-around."""
+    ticket = _locked(ticket)
+    to_team = to_team or ticket.team
+    if to_team.pk == ticket.team_id and (to_owner.pk if to_owner else None) == ticket.owner_id:
+        return ticket  # not a hand-off: recording it would inflate the run-around count
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the ticket is moving; the new owner reads this first."))
+    _check_owner(to_owner, to_team)
+    data = {
+        "from_team": ticket.team_id,
+        "from_owner": ticket.owner_id,
+        "to_team": to_team.pk,
+        "to_owner": to_owner.pk if to_owner else None,
+        "reason": reason.strip(),
+    }
+    if note.strip():
+        data["note"] = note.strip()
+    ticket.team = to_team
+    ticket.owner = to_owner
+    ticket.handoff_count += 1
+    _touch(ticket, "team", "owner", "handoff_count")
+    events.record(ticket, Event.Kind.TRANSFERRED, by=by, data=data)
+    if to_owner:
+        later(tasks.tell_new_owner, ticket_id=ticket.pk)
+    return ticket
+
+
+def _set_status(ticket: Ticket, status: str, *, by: User | None, record: bool = True) -> None:
+    previous = ticket.status
+    ticket.status = status
+    if status == Ticket.Status.SOLVED:
+        ticket.solved_at = timezone.now()
+    elif status in OPEN_STATUSES:
+        ticket.solved_at = None
+    _touch(ticket, "status", "solved_at")
+    if record:
+        events.record(ticket, Event.Kind.STATUS_CHANGED, by=by, data={"from": previous, "to": status})
+
+
+@transaction.atomic
+def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
+    if status not in Ticket.Status.values:
+        raise ValidationError(_("Unknown status: %(status)s.") % {"status": status})
+    ticket = _locked(ticket)
+    if ticket.merged_into_id:
+        raise ValidationError(_("This ticket was merged; change the ticket it was merged into."))
+    if ticket.status == status:
+        return ticket
+    if ticket.status == Ticket.Status.CLOSED:
+        raise ValidationError(_("A closed ticket stays closed; the customer's next message opens a follow-up."))
+    _set_status(ticket, status, by=by)
+    return ticket
+
+
+@transaction.atomic
+def change_priority(ticket: Ticket, *, priority: int, by: User) -> Ticket:
+    if priority not in Ticket.Priority.values:
+        raise ValidationError(_("Unknown priority: %(priority)s.") % {"priority": priority})
+    ticket = _locked(ticket)
+    if ticket.priority == priority:
+        return ticket
+    events.record(ticket, Event.Kind.PRIORITY_CHANGED, by=by, data={"from": ticket.priority, "to": priority})
+    ticket.priority = priority
+    _touch(ticket, "priority")
+    return ticket
+
+
+def normalise_tags(names: Iterable[str]) -> list[str]:
+    cleaned = sorted({name.strip().lower().replace(" ", "-")[:50] for name in names if name and name.strip()})
+    return cleaned
+
+
+def _apply_tags(ticket: Ticket, names: list[str], *, by: User | None, record: bool = True) -> None:
+    wanted = normalise_tags(names)
+    current = sorted(ticket.tags.values_list("name", flat=True))
+    if wanted == current:
+        return
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=name) for name in wanted if name not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    ticket.tags.set(Tag.objects.filter(name__in=wanted))
+    if record:
+        events.record(ticket, Event.Kind.TAGS_CHANGED, by=by, data={"from": current, "to": wanted})
+
+
+@transaction.atomic
+def set_tags(ticket: Ticket, *, tags: Iterable[str], by: User) -> Ticket:
+    ticket = _locked(ticket)
+    _apply_tags(ticket, list(tags), by=by)
+    _touch(ticket)
+    return ticket
+
+
+@transaction.atomic
+def set_fields(ticket: Ticket, *, values: dict, by: User) -> Ticket:
+    """Set custom field values by key. Unknown keys and bad values are refused, nothing saved."""
+    definitions = {field.key: field for field in CustomField.objects.all()}
+    unknown = sorted(set(values) - set(definitions))
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(keys)s.") % {"keys": ", ".join(unknown)})
+    cleaned = {key: definitions[key].clean_value(value) for key, value in values.items()}
+    ticket = _locked(ticket)
+    changes = {key: {"from": ticket.fields.get(key), "to": value} for key, value in cleaned.items() if ticket.fields.get(key) != value}
+    if not changes:
+        return ticket
+    for key, value in cleaned.items():
+        if value is None:
+            ticket.fields.pop(key, None)
+        else:
+            ticket.fields[key] = value
+    _touch(ticket, "fields")
+    events.record(ticket, Event.Kind.FIELDS_CHANGED, by=by, data={"changes": changes})
+    return ticket
+
+
+@transaction.atomic
+def merge(ticket: Ticket, *, into: Ticket, by: User) -> Ticket:
+    """Fold `ticket` into `into`. Both keep their messages and events; the timeline of the survivor
+    shows everything, and the merged ticket points to it and is closed."""
+    if ticket.pk == into.pk:
+        raise ValidationError(_("A ticket cannot be merged into itself."))
+    first, second = sorted([ticket.pk, into.pk])  # lock in id order so two merges cannot deadlock
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])}
+    ticket, into = locked[ticket.pk], locked[into.pk]
+    if ticket.merged_into_id:
+        raise ValidationError(_("Ticket %(ref)s was already merged.") % {"ref": ticket.reference})
+    if into.merged_into_id:
+        raise ValidationError(_("Ticket %(ref)s was itself merged; merge into the ticket it points to.") % {"ref": into.reference})
+    previous_status = ticket.status
+    ticket.merged_into = into
+    ticket.status = Ticket.Status.CLOSED
+    _touch(ticket, "merged_into", "status")
+    # Tickets merged into this one before now point straight at the survivor.
+    Ticket.objects.filter(merged_into=ticket).update(merged_into=into)
+    events.record(ticket, Event.Kind.MERGED, by=by, data={"into": into.pk, "from_status": previous_status})
+    events.record(into, Event.Kind.MERGED_IN, by=by, data={"merged": ticket.pk})
+    if into.status in (Ticket.Status.SOLVED,) and previous_status in OPEN_STATUSES:
+        _set_status(into, Ticket.Status.OPEN, by=by)
+    _touch(into)
+    _reindex(into.pk)
+    return into
+
+
+def bulk_update(
+    tickets: Sequence[Ticket],
+    *,
+    by: User,
+    status: str | None = None,
+    owner: User | None = None,
+    add_tags: Iterable[str] = (),
+    reason: str = "",
+) -> list[Ticket]:
+    """Apply one change to many tickets, each through its own service so events exist for every one.
+    All or nothing: the first refusal undoes the lot and names the ticket."""
+    add_tags = normalise_tags(add_tags)
+    with transaction.atomic():
+        done = []
+        for ticket in tickets:
+            try:
+                if owner is not None:
+                    ticket = assign(ticket, to=owner, by=by, reason=reason)
+                if status:
+                    ticket = change_status(ticket, status=status, by=by)
+                if add_tags:
+                    current = list(ticket.tags.values_list("name", flat=True))
+                    ticket = set_tags(ticket, tags=current + add_tags, by=by)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("%(ref)s: %(error)s Nothing was changed.") % {"ref": ticket.reference, "error": " ".join(error.messages)}
+                ) from None
+            done.append(ticket)
+    return done
+
+
+def runaround_threshold() -> int:
+    return settings.CAREDESK_RUNAROUND_THRESHOLD

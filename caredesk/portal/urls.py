@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("portal/", views.tickets, name="tickets"),
+]

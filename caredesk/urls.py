@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from caredesk.api import api
+from caredesk.system import views as system_views
+from caredesk.system.health import healthz
+
+urlpatterns = [
+    path("", system_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("tickets/", include("caredesk.conversations.urls")),
+    path("", include("caredesk.portal.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
