@@ -11,6 +11,9 @@ def main(argv: list[str] | None = None) -> None:
     if command in ("demo", "serve") or (command == "runserver"):
         # A desk on this laptop speaks plain http on loopback; production keeps the HTTPS-only defaults.
         os.environ.setdefault("CAREDESK_SECURE", "false")
+    if command == "demo":
+        # The demo has no mail server: outgoing mail is written to files under var/mail instead.
+        os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -1,10 +1,11 @@
 """The one way an event row is written. Other apps call record() too."""
 
-from django.utils import timezone
+
+from caredesk.system import clock
 
 from .models import Event, Ticket
 
 
 def record(ticket: Ticket, kind: Event.Kind, *, by=None, data: dict | None = None, at=None) -> Event:
     """Append one event. Events are never edited or deleted: reports are computed from them alone."""
-    return Event.objects.create(ticket=ticket, kind=kind, actor=by, data=data or {}, at=at or timezone.now())
+    return Event.objects.create(ticket=ticket, kind=kind, actor=by, data=data or {}, at=at or clock.now())

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from caredesk.system import clock
 
 OPEN_STATUSES = ("new", "open", "pending_customer", "on_hold")
 
@@ -64,8 +65,8 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
     solved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -132,7 +133,7 @@ class Message(models.Model):
     body_text = models.TextField()
     # Sanitised with nh3 before it is stored; templates may mark it safe.
     body_html = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -203,7 +204,7 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=clock.now)
     data = models.JSONField(default=dict, blank=True)
 
     objects = EventQuerySet.as_manager()
@@ -283,7 +284,7 @@ class SavedView(models.Model):
     name = models.CharField(_("name"), max_length=100)
     filters = models.JSONField(default=dict, blank=True)
     is_shared = models.BooleanField(_("shared with everyone"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["name"]
@@ -311,7 +312,7 @@ class Presence(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    seen_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=clock.now)
     typing_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -327,7 +328,7 @@ class SearchDocument(models.Model):
 
     ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.CASCADE, related_name="+")
     text = models.TextField()
-    indexed_at = models.DateTimeField(default=timezone.now)
+    indexed_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"search document of #{self.ticket_id}"

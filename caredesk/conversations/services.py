@@ -10,13 +10,13 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caredesk.accounts import permissions
 from caredesk.accounts.models import Team, User
 from caredesk.customers.models import Customer
 
+from caredesk.system import clock
 from caredesk.system.queue import later
 
 from . import attachments as attachment_store
@@ -30,7 +30,7 @@ def _locked(ticket: Ticket) -> Ticket:
 
 
 def _touch(ticket: Ticket, *fields: str) -> None:
-    ticket.updated_at = timezone.now()
+    ticket.updated_at = clock.now()
     ticket.save(update_fields=[*fields, "updated_at"])
 
 
@@ -85,7 +85,6 @@ def open_ticket(
     tags: Iterable[str] = (),
     body_html: str = "",
     files: Sequence = (),
-    at=None,
 ) -> Ticket:
     """A new ticket with the customer's first message. `by` is the agent who logged it, if any."""
     subject = (subject or "").strip()
@@ -93,7 +92,7 @@ def open_ticket(
         raise ValidationError(_("A ticket needs a subject."))
     attachment_store.validate(files)
     _check_owner(owner, team)
-    now = at or timezone.now()
+    now = clock.now()
     ticket = Ticket.objects.create(
         subject=subject[:255],
         customer=customer,
@@ -107,11 +106,9 @@ def open_ticket(
         updated_at=now,
     )
     message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
-    if at:
-        Message.objects.filter(pk=message.pk).update(created_at=now)
-    events.record(ticket, Event.Kind.CREATED, by=by, at=now, data={"team": team.pk, "channel": channel, "message": message.pk})
+    events.record(ticket, Event.Kind.CREATED, by=by, data={"team": team.pk, "channel": channel, "message": message.pk})
     if owner:
-        events.record(ticket, Event.Kind.ASSIGNED, by=by, at=now, data={"to": owner.pk, "team": team.pk})
+        events.record(ticket, Event.Kind.ASSIGNED, by=by, data={"to": owner.pk, "team": team.pk})
         later(tasks.tell_new_owner, ticket_id=ticket.pk)
     if tags:
         _apply_tags(ticket, list(tags), by=by, record=False)
@@ -240,7 +237,7 @@ def _set_status(ticket: Ticket, status: str, *, by: User | None, record: bool = 
     previous = ticket.status
     ticket.status = status
     if status == Ticket.Status.SOLVED:
-        ticket.solved_at = timezone.now()
+        ticket.solved_at = clock.now()
     elif status in OPEN_STATUSES:
         ticket.solved_at = None
     _touch(ticket, "status", "solved_at")
