@@ -66,7 +66,7 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "true") else None
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
@@ -179,7 +179,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only for `caredesk collectstatic` in production (docs/deploy.md); by default files are served from the package.
+STATIC_ROOT = env("STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served from the package itself, so the one-command start needs no collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -51,6 +51,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs):
+        # Admins manage the desk's settings in Django's admin site; nobody else reaches it.
+        self.is_staff = self.role == self.Role.ADMIN or self.is_superuser
+        super().save(*args, **kwargs)
+
     @property
     def is_customer(self) -> bool:
         return self.role == self.Role.CUSTOMER
