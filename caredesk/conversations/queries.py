@@ -280,3 +280,53 @@ def assignable_agents(team: Team) -> QuerySet:
 
 def handoffs(ticket: Ticket) -> QuerySet:
     return ticket.events.filter(kind=Event.Kind.TRANSFERRED)
+
+
+# The queue page: choices for its filters, what a built-in view means, many tickets at once ------
+
+
+def teams_for(user) -> list[Team]:
+    """Teams `user` may see, for the queue's team filter (teams are few: one query, checked here)."""
+    return [team for team in Team.objects.order_by("name") if permissions.can_see_team(user, team)]
+
+
+def agents_of(teams) -> QuerySet:
+    """Working staff of any of `teams`: owner choices for the queue's filter and bulk assignment."""
+    return (
+        User.objects.filter(
+            memberships__team__in=teams,
+            is_active=True,
+            role__in=[User.Role.AGENT, User.Role.LEAD, User.Role.ADMIN],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def builtin_filters(user, view: str) -> dict:
+    """A built-in view as an apply_filters dict, so that saving it keeps what the person saw.
+    A filter holds one team, so "My teams" names the team only for someone on exactly one."""
+    if view not in BUILTIN_VIEWS:
+        return {}
+    filters: dict = {"status": list(OPEN_STATUSES)}
+    if view == "mine":
+        filters["owner"] = "me"
+    elif view == "unassigned":
+        filters["owner"] = "none"
+    elif view == "teams" and len(team_ids := permissions.member_team_ids(user)) == 1:
+        filters["team"] = next(iter(team_ids))
+    return filters
+
+
+def tickets_for(user, ticket_ids, *, to_change: bool = False) -> list[Ticket]:
+    """Many tickets at once, authorised as ticket_for authorises one: if any id is unknown or
+    invisible the answer is 404, so a bulk action never touches part of a selection."""
+    wanted = set(ticket_ids)
+    tickets = list(
+        visible(user).filter(pk__in=wanted).select_related("owner", "customer", "team").order_by("pk")
+    )
+    if len(tickets) != len(wanted):
+        raise Http404
+    if to_change and not all(permissions.can_work_on(user, ticket) for ticket in tickets):
+        raise PermissionDenied
+    return tickets

@@ -14,3 +14,24 @@ def test_search_ignores_query_syntax_typed_by_people(ticket, alice):
 
 def test_search_respects_permissions(ticket, charlie):
     assert not search.filter_tickets(queries.visible(charlie), "charged").exists()
+
+
+def test_search_query_is_served_by_the_database_index(ticket, alice):
+    """The text index exists and the search query is shaped to use it (FTS5 MATCH / the GIN expression)."""
+    from django.db import connection
+
+    subquery = search.matching_ticket_ids("charged")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql, params = subquery.query.sql_with_params()
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "searchdoc_text_gin" in plan, plan
+        else:
+            sql, params = subquery.sql, subquery.params
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "VIRTUAL TABLE INDEX" in plan, plan
+            cursor.execute(sql, params)
+            assert [row[0] for row in cursor.fetchall()] == [ticket.pk]
