@@ -247,7 +247,7 @@ def describe_events(events: list[Event]) -> None:
     """Attach names for the teams and people an event's data refers to, in two queries at most."""
     user_ids, team_ids = set(), set()
     for event in events:
-        for key in ("to", "from_owner", "to_owner"):
+        for key in _person_keys(event):
             if isinstance(event.data.get(key), int):
                 user_ids.add(event.data[key])
         for key in ("team", "from_team", "to_team"):
@@ -256,10 +256,18 @@ def describe_events(events: list[Event]) -> None:
     users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
     teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
     for event in events:
-        event.names = {
-            key: users.get(event.data.get(key)) if "team" not in key else teams.get(event.data.get(key))
-            for key in ("to", "from_owner", "to_owner", "team", "from_team", "to_team")
-        }
+        people = _person_keys(event)
+        event.names = {key: _name(users, event.data.get(key)) if key in people else None for key in ("to", "from_owner", "to_owner")}
+        event.names |= {key: _name(teams, event.data.get(key)) for key in ("team", "from_team", "to_team")}
+
+
+def _person_keys(event: Event) -> tuple[str, ...]:
+    # "to" names a person only when assigning; elsewhere it is a new value (a status, a priority, tags).
+    return ("to", "from_owner", "to_owner") if event.kind == Event.Kind.ASSIGNED else ("from_owner", "to_owner")
+
+
+def _name(names: dict, value) -> str | None:
+    return names.get(value) if isinstance(value, int) else None
 
 
 def other_tickets_of(ticket: Ticket, user, limit: int = 10) -> list[Ticket]:
