@@ -5,6 +5,8 @@ an engine with no tags at all (no {% include %}, {% load %}, {% debug %}), only 
 and a context of plain strings. The placeholders a macro may use are exactly PLACEHOLDERS.
 """
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
@@ -26,7 +28,7 @@ PLACEHOLDERS = (
 
 class _SandboxEngine(Engine):
     # Filters only: every tag, even {% if %}, is a syntax error in a macro.
-    default_builtins = ["django.template.defaultfilters"]
+    default_builtins: ClassVar[list[str]] = ["django.template.defaultfilters"]
 
 
 _engine = _SandboxEngine(loaders=[], autoescape=False)
@@ -38,6 +40,10 @@ def _context(ticket: Ticket, agent: User) -> dict:
         "ticket": {"reference": ticket.reference, "subject": ticket.subject},
         "agent": {"first_name": agent.first_name, "name": agent.get_full_name() or agent.email},
     }
+
+
+def _shown(name: str) -> str:
+    return "{{ " + name + " }}"
 
 
 def _unknown_placeholders(template) -> list[str]:
@@ -52,7 +58,7 @@ def _unknown_placeholders(template) -> list[str]:
 def render(macro: Macro, ticket: Ticket, agent: User) -> str:
     """The macro's body for this ticket, written by `agent`. A body that is not a valid macro raises
     ValidationError saying what is wrong, so the reply box can show it instead of a server error."""
-    allowed = ", ".join("{{ %s }}" % name for name in PLACEHOLDERS)
+    allowed = ", ".join(_shown(name) for name in PLACEHOLDERS)
     try:
         template = _engine.from_string(macro.body)
     except TemplateSyntaxError as error:
@@ -63,6 +69,10 @@ def render(macro: Macro, ticket: Ticket, agent: User) -> str:
     if unknown := _unknown_placeholders(template):
         raise ValidationError(
             _("The macro “%(name)s” uses unknown placeholders: %(unknown)s. It may use: %(allowed)s.")
-            % {"name": macro.name, "unknown": ", ".join("{{ %s }}" % name for name in unknown), "allowed": allowed}
+            % {
+                "name": macro.name,
+                "unknown": ", ".join(_shown(name) for name in unknown),
+                "allowed": allowed,
+            }
         )
     return template.render(Context(_context(ticket, agent), autoescape=False))

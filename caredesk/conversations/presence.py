@@ -46,5 +46,7 @@ def others(ticket: Ticket, user: User) -> list[Colleague]:
         .exclude(user=user)
         .select_related("user")
     )
-    colleagues = [Colleague(row.user, bool(row.typing_at and row.typing_at >= now - TYPING_WINDOW)) for row in rows]
+    colleagues = [
+        Colleague(row.user, bool(row.typing_at and row.typing_at >= now - TYPING_WINDOW)) for row in rows
+    ]
     return sorted(colleagues, key=lambda colleague: (not colleague.typing, str(colleague.user)))
