@@ -8,6 +8,22 @@ from django_tasks import task
 from caredesk.system.idempotency import once
 
 
+def _absolute(path: str) -> str:
+    return settings.CAREDESK_BASE_URL.rstrip("/") + path
+
+
+def _email_once(key: str, *, ticket, to: str, template: str, context: dict) -> None:
+    """Send one email about `ticket`, at most once per key however often the task runs."""
+    with once(key) as first_time:
+        if first_time:
+            send_mail(
+                subject=f"[{ticket.reference}] {ticket.subject}",
+                message=render_to_string(template, {"ticket": ticket, **context}),
+                from_email=None,
+                recipient_list=[to],
+            )
+
+
 @task()
 def index_ticket(ticket_id: int) -> None:
     """Rewrite the ticket's search document from its subject and messages (idempotent by nature)."""
@@ -16,29 +32,22 @@ def index_ticket(ticket_id: int) -> None:
     search.index(ticket_id)
 
 
-def _absolute(path: str) -> str:
-    return settings.CAREDESK_BASE_URL.rstrip("/") + path
-
-
 @task()
 def tell_new_owner(ticket_id: int) -> None:
-    """Email the ticket's owner that it is now theirs (once per assignment event)."""
+    """Email the ticket's owner that it is now theirs (once per assignment or transfer event)."""
     from .models import Event, Ticket
 
     ticket = Ticket.objects.select_related("owner", "team").get(pk=ticket_id)
     if not ticket.owner or not ticket.owner.email:
         return
     last = ticket.events.filter(kind__in=[Event.Kind.ASSIGNED, Event.Kind.TRANSFERRED]).order_by("-at", "-id").first()
-    key = f"owner:{ticket.pk}:{last.pk if last else 0}:{ticket.owner_id}"
-    with once(key) as first_time:
-        if first_time:
-            context = {"ticket": ticket, "event": last, "url": _absolute(ticket.get_absolute_url())}
-            send_mail(
-                subject=f"[{ticket.reference}] {ticket.subject}",
-                message=render_to_string("conversations/email/new_owner.txt", context),
-                from_email=None,
-                recipient_list=[ticket.owner.email],
-            )
+    _email_once(
+        f"owner:{ticket.pk}:{last.pk if last else 0}:{ticket.owner_id}",
+        ticket=ticket,
+        to=ticket.owner.email,
+        template="conversations/email/new_owner.txt",
+        context={"event": last, "url": _absolute(ticket.get_absolute_url())},
+    )
 
 
 @task()
@@ -49,15 +58,13 @@ def tell_owner_customer_replied(message_id: int) -> None:
     ticket = message.ticket
     if not ticket.owner or not ticket.owner.email:
         return
-    with once(f"customer-replied:{message.pk}") as first_time:
-        if first_time:
-            context = {"ticket": ticket, "message": message, "url": _absolute(ticket.get_absolute_url())}
-            send_mail(
-                subject=f"[{ticket.reference}] {ticket.subject}",
-                message=render_to_string("conversations/email/customer_replied.txt", context),
-                from_email=None,
-                recipient_list=[ticket.owner.email],
-            )
+    _email_once(
+        f"customer-replied:{message.pk}",
+        ticket=ticket,
+        to=ticket.owner.email,
+        template="conversations/email/customer_replied.txt",
+        context={"message": message, "url": _absolute(ticket.get_absolute_url())},
+    )
 
 
 @task()
@@ -66,13 +73,10 @@ def send_reply_to_customer(message_id: int) -> None:
     from .models import Message
 
     message = Message.objects.select_related("ticket__customer", "author").get(pk=message_id)
-    ticket = message.ticket
-    with once(f"reply:{message.pk}") as first_time:
-        if first_time:
-            context = {"ticket": ticket, "message": message, "portal_url": _absolute(f"/portal/tickets/{ticket.pk}/")}
-            send_mail(
-                subject=f"[{ticket.reference}] {ticket.subject}",
-                message=render_to_string("conversations/email/reply.txt", context),
-                from_email=None,
-                recipient_list=[ticket.customer.email],
-            )
+    _email_once(
+        f"reply:{message.pk}",
+        ticket=message.ticket,
+        to=message.ticket.customer.email,
+        template="conversations/email/reply.txt",
+        context={"message": message, "portal_url": _absolute(f"/portal/tickets/{message.ticket_id}/")},
+    )
