@@ -66,3 +66,16 @@ def test_runaround_threshold_is_configurable(ticket, alice, bob):
     services.transfer(ticket, to_owner=alice, by=bob, reason="two")
     ticket.refresh_from_db()
     assert ticket.is_runaround
+
+
+def test_new_owner_is_emailed_once_with_the_reason_and_hand_over_note(ticket, alice, bob):
+    from django.core import mail
+
+    from caredesk.conversations import tasks
+
+    services.transfer(ticket, to_owner=bob, by=alice, reason="Billing question", note="Refund half done")
+    tasks.tell_new_owner.call(ticket_id=ticket.pk)  # a retried task sends nothing more
+    sent = [m for m in mail.outbox if m.to == [bob.email]]
+    assert len(sent) == 1
+    assert "Reason: Billing question" in sent[0].body and "Hand-over note: Refund half done" in sent[0].body
+    assert sent[0].subject == f"[#{ticket.pk}] Charged twice for my groceries"
