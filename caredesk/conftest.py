@@ -177,3 +177,19 @@ def login(live_server):
         page.wait_for_load_state()
 
     return log_in
+
+
+# REST API ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_client():
+    """api_client(user) is a test client that sends a real bearer token of `user` on every request."""
+    from django.test import Client
+
+    from caredesk.accounts.models import ApiToken
+
+    def make(user: User) -> Client:
+        return Client(headers={"Authorization": f"Bearer {ApiToken.issue(user, name='test')[1]}"})
+
+    return make

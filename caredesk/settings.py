@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # /api/v1/docs then serves Swagger UI from ninja's own static files, not from a CDN
     "caredesk.accounts",
     "caredesk.customers",
     "caredesk.conversations",
