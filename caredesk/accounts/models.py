@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -117,7 +118,13 @@ class ApiToken(models.Model):
     @classmethod
     def user_for(cls, secret: str) -> User | None:
         token = cls.objects.select_related("user").filter(digest=_hash(secret), user__is_active=True).first()
-        return token.user if token else None
+        if token is None:
+            return None
+        now = timezone.now()
+        # At most one write a minute per token: a busy integration must not turn every read into a write.
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
 
 
 class LoginLink(models.Model):

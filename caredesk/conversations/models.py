@@ -1,5 +1,7 @@
 """Tickets, their messages, and the append-only log of everything that happened to them."""
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -258,9 +260,12 @@ class CustomField(models.Model):
             return None
         if self.kind == self.Kind.NUMBER:
             try:
-                return float(raw) if "." in str(raw) else int(raw)
-            except ValueError:
-                raise ValidationError(_("%(label)s must be a number.") % {"label": self.label}) from None
+                number = float(raw) if any(c in str(raw) for c in ".eE") else int(raw)
+            except (ValueError, TypeError, OverflowError):
+                number = None
+            if number is None or not math.isfinite(number) or abs(number) >= 10**15:
+                raise ValidationError(_("%(label)s must be a number.") % {"label": self.label})
+            return number
         if self.kind == self.Kind.CHOICE and raw not in self.choices:
             raise ValidationError(
                 _("%(label)s must be one of: %(choices)s.") % {"label": self.label, "choices": ", ".join(self.choices)}

@@ -76,6 +76,11 @@ def _day_start(value: date) -> datetime:
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
+def _day_end(value: date) -> datetime:
+    """The first moment after `value` (the last day of the calendar has no next day)."""
+    return _day_start(value) + timezone.timedelta(days=1) if value < date.max else timezone.make_aware(datetime.max - timezone.timedelta(days=1))
+
+
 def apply_filters(tickets: QuerySet, filters: dict, *, user) -> QuerySet:
     """Narrow tickets by a cleaned filter dict (forms.QueueFilterForm.cleaned_data or a saved view)."""
     if statuses := filters.get("status"):
@@ -98,14 +103,15 @@ def apply_filters(tickets: QuerySet, filters: dict, *, user) -> QuerySet:
     if created_from := filters.get("created_from"):
         tickets = tickets.filter(created_at__gte=_day_start(_as_date(created_from)))
     if created_to := filters.get("created_to"):
-        tickets = tickets.filter(created_at__lt=_day_start(_as_date(created_to)) + timezone.timedelta(days=1))
+        tickets = tickets.filter(created_at__lt=_day_end(_as_date(created_to)))
     if updated_from := filters.get("updated_from"):
         tickets = tickets.filter(updated_at__gte=_day_start(_as_date(updated_from)))
     if updated_to := filters.get("updated_to"):
-        tickets = tickets.filter(updated_at__lt=_day_start(_as_date(updated_to)) + timezone.timedelta(days=1))
+        tickets = tickets.filter(updated_at__lt=_day_end(_as_date(updated_to)))
     if text := (filters.get("q") or "").strip():
-        if text.lstrip("#").isdigit():
-            tickets = tickets.filter(Q(pk=int(text.lstrip("#"))) | Q(pk__in=search.matching_ticket_ids(text)))
+        number = text.lstrip("#")
+        if number.isascii() and number.isdecimal() and len(number) < 19:
+            tickets = tickets.filter(Q(pk=int(number)) | Q(pk__in=search.matching_ticket_ids(text)))
         else:
             tickets = search.filter_tickets(tickets, text)
     return tickets
@@ -168,12 +174,19 @@ def _encode(value, pk: int) -> str:
 
 
 def _decode(cursor: str, field: str):
+    """The (value, id) a cursor carries, or None for anything hand-made that does not fit the sort."""
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if field.endswith("_at"):
             value = datetime.fromisoformat(value)
-        return value, int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError):
+            if timezone.is_naive(value):
+                return None
+        elif not isinstance(value, int) or isinstance(value, bool):
+            return None
+        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
+            return None
+        return value, pk
+    except (ValueError, TypeError, OverflowError, UnicodeError):
         return None
 
 

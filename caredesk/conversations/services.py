@@ -121,9 +121,10 @@ def reply(ticket: Ticket, *, by: User, body: str, files: Sequence = (), status: 
     """A public reply to the customer, sent to them by email after commit."""
     attachment_store.validate(files)
     ticket = _locked(ticket)
+    new_status = status or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
+    _check_status_change(ticket, new_status or ticket.status)
     message = _add_message(ticket, kind=Message.Kind.REPLY, body=body, author=by, files=files)
     events.record(ticket, Event.Kind.REPLIED, by=by, data={"message": message.pk})
-    new_status = status or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
     if new_status and new_status != ticket.status:
         _set_status(ticket, new_status, by=by)
     _touch(ticket)
@@ -245,17 +246,22 @@ def _set_status(ticket: Ticket, status: str, *, by: User | None, record: bool = 
         events.record(ticket, Event.Kind.STATUS_CHANGED, by=by, data={"from": previous, "to": status})
 
 
-@transaction.atomic
-def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
+def _check_status_change(ticket: Ticket, status: str) -> None:
+    """Refuse what no status change may do: an unknown status, or touching a merged or closed ticket."""
     if status not in Ticket.Status.values:
         raise ValidationError(_("Unknown status: %(status)s.") % {"status": status})
-    ticket = _locked(ticket)
     if ticket.merged_into_id:
         raise ValidationError(_("This ticket was merged; change the ticket it was merged into."))
-    if ticket.status == status:
-        return ticket
     if ticket.status == Ticket.Status.CLOSED:
         raise ValidationError(_("A closed ticket stays closed; the customer's next message opens a follow-up."))
+
+
+@transaction.atomic
+def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
+    ticket = _locked(ticket)
+    if ticket.status == status:
+        return ticket
+    _check_status_change(ticket, status)
     _set_status(ticket, status, by=by)
     return ticket
 

@@ -16,7 +16,7 @@ def customer_for_email(email: str, *, name: str = "") -> Customer:
     try:
         with transaction.atomic():
             return Customer.objects.create(
-                email=email, name=name.strip() or email.split("@")[0], organisation=organisation
+                email=email, name=(name.strip() or email.split("@")[0])[:200], organisation=organisation
             )
     except IntegrityError:  # made by a concurrent request a moment ago
         return Customer.objects.get(email=email)

@@ -67,3 +67,12 @@ def test_an_unknown_email_is_a_clear_error(db, action):
 def test_revoking_an_unknown_token_is_a_clear_error(db):
     with pytest.raises(CommandError, match="^There is no token 42.$"):
         _run("revoke", "42")
+
+
+def test_using_a_token_records_when_it_was_last_used(alice):
+    from caredesk.accounts.models import ApiToken
+
+    token, secret = ApiToken.issue(alice)
+    assert ApiToken.user_for(secret) == alice
+    token.refresh_from_db()
+    assert token.last_used_at is not None

@@ -92,3 +92,22 @@ def test_bulk_update_is_all_or_nothing(ticket_factory, miggins, billing, alice, 
     assert not Ticket.objects.filter(owner=charlie).exists()
     services.bulk_update(tickets, by=alice, owner=alice, add_tags=["urgent-refund"])
     assert Ticket.objects.filter(owner=alice, tags__name="urgent-refund").count() == 3
+
+
+def test_a_reply_cannot_reopen_a_closed_ticket(ticket, alice):
+    services.change_status(ticket, status=Ticket.Status.CLOSED, by=alice)
+    with pytest.raises(ValidationError, match="A closed ticket stays closed"):
+        services.reply(ticket, by=alice, body="Reopening by reply", status=Ticket.Status.OPEN)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.messages.count()) == (Ticket.Status.CLOSED, 1)
+
+
+def test_a_custom_number_that_is_not_finite_is_refused(ticket, alice):
+    from caredesk.conversations.models import CustomField
+
+    CustomField.objects.create(key="order", label="Order number", kind=CustomField.Kind.NUMBER)
+    for raw in ("1.e999", "nan", "inf", "1e400"):
+        with pytest.raises(ValidationError, match="Order number must be a number"):
+            services.set_fields(ticket, values={"order": raw}, by=alice)
+    ticket.refresh_from_db()
+    assert ticket.fields == {}

@@ -35,3 +35,22 @@ def test_search_query_is_served_by_the_database_index(ticket, alice):
             assert "VIRTUAL TABLE INDEX" in plan, plan
             cursor.execute(sql, params)
             assert [row[0] for row in cursor.fetchall()] == [ticket.pk]
+
+
+def test_odd_digits_and_far_dates_in_filters_do_not_crash(ticket, alice):
+    tickets = queries.visible(alice)
+    assert list(queries.apply_filters(tickets, {"q": "²"}, user=alice)) == []
+    assert list(queries.apply_filters(tickets, {"q": f"#{ticket.pk}"}, user=alice)) == [ticket]
+    import datetime
+
+    assert list(queries.apply_filters(tickets, {"created_to": datetime.date(9999, 12, 31)}, user=alice)) == [ticket]
+
+
+def test_hand_made_cursors_are_ignored(ticket, alice):
+    import base64
+    import json
+
+    for cursor in ("x", base64.urlsafe_b64encode(json.dumps([{"a": 1}, 5]).encode()).decode(),
+                   base64.urlsafe_b64encode(json.dumps([3, 10**30]).encode()).decode()):
+        page = queries.keyset_page(queries.visible(alice), sort="-priority", after=cursor)
+        assert [t.pk for t in page.rows] == [ticket.pk]
