@@ -1,3 +1,4 @@
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -9,6 +10,8 @@ from caredesk.conversations.models import SearchDocument
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 
+# The worker closes its database connection when it is done, as a real worker process does.
+@pytest.mark.django_db(transaction=True)
 def test_tasks_wait_in_the_database_until_the_worker_runs_them(ticket, alice, miggins):
     with override_settings(TASKS=DB_TASKS):  # django-tasks reloads its backends on this signal
         message = services.reply(ticket, by=alice, body="Your refund is on its way.")
