@@ -239,7 +239,9 @@ class TimelineItem:
 
 def timeline(ticket: Ticket, *, public_only: bool = False) -> list[TimelineItem]:
     """Messages and events of the ticket and of every ticket merged into it, in time order."""
-    scope = Q(ticket=ticket) | Q(ticket__merged_into=ticket)
+    # The ids first, as a subquery: an OR across the join to Ticket would defeat the per-ticket indexes
+    # and scan every message and event (measured at seconds per page at 10^6 tickets).
+    scope = Q(ticket_id__in=Ticket.objects.filter(Q(pk=ticket.pk) | Q(merged_into=ticket)).values("pk"))
     messages = (
         Message.objects.filter(scope)
         .select_related("author", "customer")
