@@ -1,0 +1,396 @@
+"""Bulk writes for benchmarks (`caredesk seed`) and the demo's search index.
+
+The services write one ticket at a time, with a lock and a savepoint per change: right for live use,
+far too slow for the 10^5–10^6 tickets benchmarks need. This module writes the same rows the services
+would have written for a simple story (the customer writes, an agent replies, the customer answers,
+the ticket is settled), straight through the database cursor in large batches: executemany on SQLite,
+COPY on PostgreSQL. Its events agree with the tickets' state (owner, status, solved_at), so reports
+computed from events are right; its search documents are the text search.index() would write.
+"""
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection, transaction
+
+from caredesk.conversations.models import Event, Message, SearchDocument, Ticket
+from caredesk.conversations.text import text_to_html
+from caredesk.customers.models import Customer
+from caredesk.demo_content import SCENARIOS
+from caredesk.demo_content.compose import agent_text, customer_text, fill
+from caredesk.demo_content.fills import fills
+from caredesk.demo_content.people import FIRST_NAMES, SURNAMES, email_part
+
+STORIES = 2000  # distinct conversations the seeded tickets are drawn from
+SPAN = timedelta(days=730)
+RECENT = timedelta(days=14)
+
+# Settled tickets dominate old history; recent ones are still being worked on.
+OLD_STATUSES = (("closed", 70), ("solved", 24), ("on_hold", 2), ("pending_customer", 2), ("open", 2))
+RECENT_STATUSES = (("open", 35), ("pending_customer", 25), ("on_hold", 10), ("solved", 25), ("closed", 5))
+PRIORITIES = ((1, 10), (2, 70), (3, 17), (4, 3))
+CHANNELS = (("email", 50), ("web", 30), ("phone", 15), ("api", 5))
+
+
+@dataclass
+class Story:
+    subject: str
+    texts: tuple[str, str, str]  # customer, reply, customer
+    htmls: tuple[str, str, str]
+    document: str  # what search.index() would write: the subject, then each message
+
+
+@dataclass
+class Seeded:
+    tickets: int
+    messages: int
+    events: int
+    customers: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.tickets / self.seconds if self.seconds else 0.0
+
+
+def _columns(model, names: Iterable[str]) -> list[str]:
+    return [model._meta.get_field(name).column for name in names]
+
+
+TICKET_COLUMNS = (
+    "id",
+    "subject",
+    "customer",
+    "organisation",
+    "team",
+    "owner",
+    "status",
+    "priority",
+    "channel",
+    "fields",
+    "handoff_count",
+    "merged_into",
+    "created_at",
+    "updated_at",
+    "solved_at",
+)
+MESSAGE_COLUMNS = ("id", "ticket", "kind", "author", "customer", "body_text", "body_html", "created_at")
+EVENT_COLUMNS = ("ticket", "kind", "actor", "at", "data")
+DOCUMENT_COLUMNS = ("ticket", "text", "indexed_at")
+CUSTOMER_COLUMNS = ("id", "name", "email", "phone", "organisation", "user", "notes", "created_at")
+
+
+class Writer:
+    """Rows into tables the fastest way each database offers. Datetimes are naive UTC: how Django
+    stores them on SQLite, and what PostgreSQL reads in the UTC session Django sets up."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.postgres = connection.vendor == "postgresql"
+
+    def ids(self, model, count: int) -> list[int]:
+        """Reserve `count` primary keys. PostgreSQL hands them out from the sequence, so concurrent
+        writers never collide; SQLite's write lock (held since the transaction began) does the same."""
+        table = model._meta.db_table
+        if self.postgres:
+            self.cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in self.cursor.fetchall()]
+        # AUTOINCREMENT never reuses the id of a deleted row; neither does this.
+        self.cursor.execute(
+            f'SELECT MAX(COALESCE((SELECT MAX("id") FROM "{table}"), 0), '
+            f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        first = self.cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+    def insert(self, model, fields: Iterable[str], rows: list[tuple], *, one_statement: bool = False) -> None:
+        """Append rows. `one_statement` makes SQLite insert them all in a single statement, which
+        matters when a trigger fires per row: SQLite's FTS5 pays a large cost per statement, so the
+        search index trigger costs ~40µs a row under executemany and ~8µs inside one statement."""
+        if not rows:
+            return
+        columns = _columns(model, fields)
+        table = model._meta.db_table
+        names = ", ".join(f'"{column}"' for column in columns)
+        if self.postgres:
+            with self.cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        elif one_statement:
+            values = ", ".join(f"json_extract(value, '$[{index}]')" for index in range(len(columns)))
+            payload = json.dumps(rows, default=lambda value: value.isoformat(" "))
+            self.cursor.execute(
+                f'INSERT INTO "{table}" ({names}) SELECT {values} FROM json_each(%s)', [payload]
+            )
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            self.cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def _table(pairs) -> list:
+    """Each value repeated by its weight: a uniform pick from the list is a weighted pick."""
+    return [value for value, weight in pairs for _ in range(weight)]
+
+
+def stories(rng: random.Random, count: int = STORIES) -> list[Story]:
+    """Conversations made from the demo's scenarios, without names, rendered once and reused."""
+    now = datetime.now(UTC)
+    weights = [scenario.weight for scenario in SCENARIOS]
+    made = []
+    for _ in range(count):
+        scenario = rng.choices(SCENARIOS, weights=weights)[0]
+        values = fills(rng, now - timedelta(days=rng.randrange(730)), kind=scenario.products)
+        thread = rng.choice(scenario.threads)
+        texts = (
+            customer_text(rng, rng.choice(thread.openings or scenario.openings), values),
+            agent_text(rng, thread.reply, values, agent="The Fresh Basket team"),
+            customer_text(rng, rng.choice(thread.turns)[0], values),
+        )
+        subject = fill(rng.choice(thread.subjects or scenario.subjects), values)
+        made.append(Story(subject, texts, tuple(map(text_to_html, texts)), "\n".join([subject, *texts])))
+    return made
+
+
+def _customers(writer: Writer, rng: random.Random, count: int, now: datetime) -> list[int]:
+    ids = writer.ids(Customer, count)
+    rows = []
+    for customer_id in ids:
+        first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+        joined = now - timedelta(days=rng.randrange(30, 3000))
+        email = f"{email_part(first)}.{email_part(last)}.{customer_id}@example.net"
+        rows.append((customer_id, f"{first} {last}", email, "", None, None, "", joined))
+    writer.insert(Customer, CUSTOMER_COLUMNS, rows)
+    return ids
+
+
+def _batch(
+    writer: Writer,
+    rng: random.Random,
+    size: int,
+    *,
+    window: tuple[datetime, datetime],
+    now: datetime,
+    customers: list[int],
+    agents: dict[int, list[int]],
+    pool: list[Story],
+) -> tuple[int, int]:
+    """Write `size` tickets created within `window`, in time order, with three messages each, their
+    events and search documents. Time order makes ids grow with time, as on a real desk, and turns most
+    index updates into near-appends."""
+    ticket_ids = writer.ids(Ticket, size)
+    message_ids = writer.ids(Message, size * 3)
+    # Plain random() and lookup tables: rng.choices() and randrange() cost more than the rest of the loop.
+    random_ = rng.random
+    priorities, channels = _table(PRIORITIES), _table(CHANNELS)
+    old_statuses, recent_statuses = _table(OLD_STATUSES), _table(RECENT_STATUSES)
+    teams = [(team, members) for team, members in agents.items()]
+    hour, day = 3600.0, 86400.0
+    start, width = window[0], (window[1] - window[0]).total_seconds()
+    horizon = (now - start).total_seconds()  # a ticket's age is horizon - moment
+    recent = horizon - RECENT.total_seconds()  # moments after this are recent
+    moments = sorted(random_() * width for _ in range(size))
+    tickets, messages, events, documents = [], [], [], []
+    for index, ticket_id in enumerate(ticket_ids):
+        story = pool[int(random_() * len(pool))]
+        team, members = teams[int(random_() * len(teams))]
+        customer = customers[int(random_() * len(customers))]
+        moment = moments[index]
+        created = start + timedelta(seconds=moment)
+        statuses = recent_statuses if moment > recent else old_statuses
+        status = statuses[int(random_() * len(statuses))]
+        replier = members[int(random_() * len(members))]
+        owner = None if status == "open" and random_() < 0.3 else replier
+        # Seconds after creation: assigned, replied, customer answered, settled, closed; squeezed for
+        # tickets too young to have had all that time.
+        steps = (
+            120 + random_() * 3 * hour,
+            300 + random_() * 20 * hour,
+            600 + random_() * 30 * hour,
+            600 + random_() * day,
+            2 * day + random_() * 3 * day,
+        )
+        squeeze = min(1.0, (horizon - moment) * 0.9 / sum(steps))
+        at, times = 0.0, []
+        for step in steps:
+            at += step * squeeze
+            times.append(created + timedelta(seconds=at))
+        assigned, replied, answered, settled, closed = times
+        first, reply, answer = message_ids[3 * index : 3 * index + 3]
+        channel = channels[int(random_() * len(channels))]
+        events.append(
+            (
+                ticket_id,
+                "created",
+                None,
+                created,
+                f'{{"team": {team}, "channel": "{channel}", "message": {first}}}',
+            )
+        )
+        if owner:
+            events.append((ticket_id, "assigned", owner, assigned, f'{{"to": {owner}, "team": {team}}}'))
+        events.append((ticket_id, "replied", replier, replied, f'{{"message": {reply}}}'))
+        if not owner:  # a reply to a ticket still in the queue moves it from new to open
+            events.append((ticket_id, "status_changed", replier, replied, '{"from": "new", "to": "open"}'))
+        events.append((ticket_id, "customer_replied", None, answered, f'{{"message": {answer}}}'))
+        updated, solved_at = answered, None
+        if status == "solved" or status == "closed":
+            events.append((ticket_id, "status_changed", replier, settled, '{"from": "open", "to": "solved"}'))
+            updated = solved_at = settled
+            if status == "closed":
+                events.append(
+                    (ticket_id, "status_changed", replier, closed, '{"from": "solved", "to": "closed"}')
+                )
+                updated = closed
+        elif status != "open":
+            events.append(
+                (ticket_id, "status_changed", replier, settled, f'{{"from": "open", "to": "{status}"}}')
+            )
+            updated = settled
+        tickets.append(
+            (
+                ticket_id,
+                story.subject,
+                customer,
+                None,
+                team,
+                owner,
+                status,
+                priorities[int(random_() * len(priorities))],
+                channel,
+                "{}",
+                0,
+                None,
+                created,
+                updated,
+                solved_at,
+            )
+        )
+        texts, htmls = story.texts, story.htmls
+        messages.append((first, ticket_id, "customer", None, customer, texts[0], htmls[0], created))
+        messages.append((reply, ticket_id, "reply", replier, None, texts[1], htmls[1], replied))
+        messages.append((answer, ticket_id, "customer", None, customer, texts[2], htmls[2], answered))
+        documents.append((ticket_id, story.document, updated))
+    writer.insert(Ticket, TICKET_COLUMNS, tickets)
+    writer.insert(Message, MESSAGE_COLUMNS, messages)
+    writer.insert(Event, EVENT_COLUMNS, events)
+    writer.insert(SearchDocument, DOCUMENT_COLUMNS, documents, one_statement=True)
+    return len(messages), len(events)
+
+
+def seed(
+    count: int,
+    *,
+    agents: dict[int, list[int]],
+    batch: int = 10_000,
+    seed: int | None = None,
+    progress: Callable[[str], None] = print,
+) -> Seeded:
+    """Add `count` tickets for benchmarks, spread over a fresh pool of count/5 customers and the given
+    teams ({team id: [ids of agents who may own its tickets]}), created over the last two years.
+    Each batch is one transaction: an interrupted run leaves whole tickets, never half of one."""
+    if count < 1 or batch < 1:
+        raise ValueError("The ticket count and the batch size must be at least 1.")
+    if not agents or not all(agents.values()):
+        raise ValueError("Every team needs at least one agent.")
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    pool = stories(rng)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    messages = events = 0
+    with connection.cursor() as cursor, _bulk_settings(cursor) as checkpoint:
+        writer = Writer(cursor)
+        with transaction.atomic():
+            customers = _customers(writer, rng, max(1, count // 5), now)
+        progress(f"customers {len(customers):,}")
+        done, start, span = 0, now - SPAN, SPAN - timedelta(hours=1)
+        while done < count:
+            size = min(batch, count - done)
+            window = (start + span * (done / count), start + span * ((done + size) / count))
+            with transaction.atomic():
+                written = _batch(
+                    writer, rng, size, window=window, now=now, customers=customers, agents=agents, pool=pool
+                )
+            messages, events, done = messages + written[0], events + written[1], done + size
+            checkpoint(done)
+            progress(f"tickets {done:,}/{count:,} ({done / (time.perf_counter() - started):,.0f}/s)")
+    return Seeded(count, messages, events, len(customers), time.perf_counter() - started)
+
+
+CHECKPOINT_EVERY = 100_000  # tickets between SQLite WAL checkpoints during a seed
+
+
+@contextmanager
+def _bulk_settings(cursor) -> Iterator[Callable[[int], None]]:
+    """SQLite settings for this connection while seeding, restored after. A big page cache keeps the
+    indexes being appended to in memory. Checkpoints (which copy the WAL into the database and wait for
+    the disk) run every CHECKPOINT_EVERY tickets instead of after every batch, which removes most of the
+    waiting for the disk; commits stay as durable as before. Yields checkpoint(done)."""
+    if connection.vendor != "sqlite":
+        yield lambda done: None
+        return
+    cursor.execute("PRAGMA cache_size")
+    cache_size = cursor.fetchone()[0]
+    cursor.execute("PRAGMA journal_mode")
+    # A checkpoint needs the transaction to have ended: a caller's own transaction (tests) holds it open.
+    wal = cursor.fetchone()[0] == "wal" and not connection.in_atomic_block
+    cursor.execute("PRAGMA wal_autocheckpoint")
+    autocheckpoint = cursor.fetchone()[0]
+    cursor.execute("PRAGMA cache_size = -262144")
+    if wal:
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    last = 0
+
+    def checkpoint(done: int) -> None:
+        nonlocal last
+        if wal and done - last >= CHECKPOINT_EVERY:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            last = done
+
+    try:
+        yield checkpoint
+    finally:
+        if wal:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
+        cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+def index_tickets(ticket_ids: Iterable[int]) -> int:
+    """Write the search documents of many tickets at once: the same text search.index() writes, in a
+    few queries instead of three per ticket. Existing documents of these tickets are replaced."""
+    ticket_ids = sorted(set(ticket_ids))
+    if not ticket_ids:
+        return 0
+    now = datetime.now(UTC)
+    written = 0
+    for start in range(0, len(ticket_ids), 5000):
+        chunk = ticket_ids[start : start + 5000]
+        texts = {
+            pk: [subject] for pk, subject in Ticket.objects.filter(pk__in=chunk).values_list("pk", "subject")
+        }
+        bodies = (
+            Message.objects.filter(ticket_id__in=chunk)
+            .order_by("ticket_id", "created_at", "id")
+            .values_list("ticket_id", "body_text")
+        )
+        for ticket_id, body in bodies.iterator(chunk_size=5000):
+            texts[ticket_id].append(body)
+        with transaction.atomic():
+            SearchDocument.objects.filter(ticket_id__in=chunk).delete()
+            SearchDocument.objects.bulk_create(
+                [
+                    SearchDocument(ticket_id=pk, text="\n".join(parts), indexed_at=now)
+                    for pk, parts in texts.items()
+                ],
+                batch_size=1000,
+            )
+        written += len(texts)
+    return written
