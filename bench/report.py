@@ -172,6 +172,9 @@ def latest_results() -> list[Path]:
     return list(newest.values())
 
 
+KEEP_MARKER = "<!-- Written by hand below; bench/report.py keeps it. -->"
+
+
 def main(paths: list[str]) -> None:
     files = [Path(p) for p in paths] or latest_results()
     if not files:
@@ -190,6 +193,10 @@ def main(paths: list[str]) -> None:
         *(section(result) for result in results),
         METHOD,
     ]
+    # Findings written by people below the marker survive a rerun.
+    kept = DOC.read_text().split(KEEP_MARKER, 1) if DOC.exists() else []
+    if len(kept) == 2:
+        parts += ["", KEEP_MARKER + kept[1].rstrip("\n"), ""]
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n".join(parts))
 
