@@ -50,6 +50,7 @@ def _answers_without_a_server_error(case, admin_token: str, existing_tickets: li
             ticket = existing_tickets[value // 2 % len(existing_tickets)]
             case.path_parameters[name] = ticket.pk if name == "ticket_id" else ticket.customer_id
     response = case.call(headers={"Authorization": f"Bearer {admin_token}"})
+    assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
     case.validate_response(response, checks=[not_a_server_error])
 
 
