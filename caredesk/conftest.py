@@ -41,6 +41,16 @@ def _user(email: str, first: str, last: str, role: str, teams=()) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: figures one test cached (sidebar counts, rate limits)
+    must not leak into the next, whose database is new."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def billing(db) -> Team:
     return Team.objects.create(name="Billing", is_private=True)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -108,6 +109,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "caredesk.urls"
 WSGI_APPLICATION = "caredesk.wsgi.application"
+
+# Forms look in caredesk/templates first: it holds flattened copies of Django's most used widget
+# templates (caredesk/templates/django/forms/widgets/README.md says why).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -225,7 +230,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "caredesk_cache",
-    }
+    },
+    # Per process, for figures that may be seconds old (the queue sidebar's counts).
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caredesk-local"},
 }
 
 LOGGING = {

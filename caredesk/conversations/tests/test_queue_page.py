@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -274,8 +275,26 @@ def test_the_queue_costs_the_same_queries_for_10_and_200_tickets(
     with django_assert_num_queries(12):
         as_alice.get(QUEUE)
     make(190)
+    caches["local"].clear()  # the sidebar's counts are reused for a few seconds: count again
     with django_assert_num_queries(12):
         as_alice.get(QUEUE)
+    # Within those seconds the page reuses them: 4 queries fewer.
+    with django_assert_num_queries(8):
+        as_alice.get(QUEUE)
+
+
+def test_sidebar_counts_are_reused_briefly_and_recounted_after_a_bulk_change(as_alice, desk, alice):
+    assert sidebar_count(as_alice.get(QUEUE), "Mine") == "1"
+    services.assign(desk["queued"], to=alice, by=alice)
+    assert sidebar_count(as_alice.get(QUEUE), "Mine") == "1"  # reused: at most COUNTS_FOR seconds old
+    # A bulk change sends the sidebar along, counted afresh, and the next page shows those counts.
+    response = as_alice.post(
+        "/tickets/bulk/",
+        {"tickets": [desk["bobs"].pk], "owner": alice.pk, "reason": "Bob is away", "next": "view=open"},
+        headers={"HX-Request": "true"},
+    )
+    assert sidebar_count(response, "Mine") == "3"
+    assert sidebar_count(as_alice.get(QUEUE), "Mine") == "3"
 
 
 # Search ---------------------------------------------------------------------------------------

@@ -114,6 +114,23 @@ def test_alice_transfers_the_ticket_to_bob(bob, opened, ticket, screenshot):
     assert ticket.events.get(kind=Event.Kind.TRANSFERRED).data["to_owner"] == bob.pk
 
 
+def test_a_long_conversation_unfolds_its_earlier_messages(page, login, alice, miggins, ticket, screenshot):
+    for number in range(1, 31):
+        if number % 2:
+            services.customer_reply(ticket, customer=miggins, body=f"Customer message {number}")
+        else:
+            services.reply(ticket, by=alice, body=f"Agent answer {number}")
+    login(page, alice)
+    page.goto(ticket.get_absolute_url())
+    messages = page.locator("#timeline article.message")
+    expect(messages).to_have_count(21)
+    expect(page.locator("#timeline")).not_to_contain_text("Customer message 5")
+    screenshot("ticket-long-folded")
+    page.get_by_role("link", name="Show 10 earlier messages").click()
+    expect(messages).to_have_count(31)
+    expect(page.locator("#timeline")).to_contain_text("Customer message 5")
+
+
 def test_the_transfer_dialog_offers_the_agents_of_the_team_picked(deliveries, charlie, opened):
     page = opened
     page.keyboard.press("t")

@@ -210,8 +210,16 @@ def test_agent_sees_the_composer_and_edit_controls(client, alice, ticket):
     html = client.get(ticket.get_absolute_url()).content.decode()
     assert all(
         marker in html
-        for marker in ('id="composer-form"', 'id="prop-status"', 'id="transfer-form"', 'id="merge-form"')
+        for marker in ('id="composer-form"', 'id="prop-status"', 'id="transfer-dialog"', 'id="merge-form"')
     )
+    # The transfer form itself comes when its dialog first opens.
+    dialog = client.get(f"/tickets/{ticket.pk}/transfer/", headers={"HX-Request": "true"})
+    assert 'id="transfer-form"' in dialog.content.decode()
+
+
+def test_sales_cannot_fetch_the_transfer_dialog(client, sam, deliveries_ticket):
+    client.force_login(sam)
+    assert client.get(f"/tickets/{deliveries_ticket.pk}/transfer/").status_code == 403
 
 
 def test_sales_read_the_page_without_composer_or_edit_controls(client, sam, deliveries_ticket):
@@ -225,7 +233,7 @@ def test_sales_read_the_page_without_composer_or_edit_controls(client, sam, deli
         for marker in (
             'id="composer',
             'id="prop-status"',
-            'id="transfer-form"',
+            'id="transfer-dialog"',
             'id="merge-form"',
             f'hx-post="/tickets/{deliveries_ticket.pk}/take',
         )
@@ -292,10 +300,44 @@ def test_page_queries_do_not_grow_with_messages_and_events(
     _grow(long, alice=alice, bob=bob, miggins=miggins, messages=200)
     assert long.messages.count() == 201 and long.events.count() > 250
     client.force_login(alice)
-    # session, user, the ticket, alice's teams, custom fields, messages, their attachments, events,
-    # the people and the teams events name, tags, the customer's other tickets, macros, and the teams
-    # and the agents the transfer dialog offers
-    assert _queries_for_page(client, short) == _queries_for_page(client, long) == 15
+    # session, user, the ticket, alice's teams, custom fields, which messages to show, those messages,
+    # their attachments, events, the people and the teams events name, tags, the customer's other
+    # tickets and macros (the transfer dialog's choices come when it opens)
+    assert _queries_for_page(client, short) == _queries_for_page(client, long) == 14
+
+
+def _message_ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<article id="message-(\d+)"', html)]
+
+
+def test_a_long_conversation_shows_its_first_and_newest_messages_and_folds_the_rest(
+    client, alice, bob, miggins, billing, ticket_factory
+):
+    ticket = ticket_factory.create(customer=miggins, team=billing, owner=alice, subject="Long")
+    _grow(ticket, alice=alice, bob=bob, miggins=miggins, messages=60)
+    every = list(ticket.messages.order_by("created_at", "pk").values_list("pk", flat=True))
+    client.force_login(alice)
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert _message_ids(html) == [every[0], *every[-20:]]
+    assert f"Show {len(every) - 21} earlier messages" in page_text(html)
+    # Unfolded without JavaScript (a link) and with htmx (the timeline alone).
+    assert _message_ids(client.get(ticket.get_absolute_url(), {"timeline": "all"}).content.decode()) == every
+    fragment = client.get(ticket.get_absolute_url(), {"timeline": "all"}, headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<section id="timeline"')
+    assert _message_ids(fragment.content.decode()) == every
+
+
+def test_a_short_conversation_is_never_folded(client, alice, ticket):
+    services.reply(ticket, by=alice, body="One answer")
+    client.force_login(alice)
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert len(_message_ids(html)) == 2 and "earlier message" not in html
+
+
+def test_charlie_cannot_unfold_a_private_teams_timeline(client, charlie, ticket):
+    client.force_login(charlie)
+    response = client.get(ticket.get_absolute_url(), {"timeline": "all"}, headers={"HX-Request": "true"})
+    assert response.status_code == 404
 
 
 def test_customer_page_lists_organisation_and_every_visible_ticket(
@@ -384,4 +426,5 @@ def test_the_transfer_dialog_offers_every_team_private_ones_too(client, alice, t
     Team.objects.create(name="Legal", is_private=True)
     client.force_login(alice)
     # Transfers may go to any team, so the dialog lists them all, private ones too.
-    assert "Legal" in page_text(section(client.get(ticket.get_absolute_url()), "transfer-form"))
+    dialog = client.get(f"/tickets/{ticket.pk}/transfer/", headers={"HX-Request": "true"})
+    assert "Legal" in page_text(section(dialog, "transfer-form"))

@@ -95,9 +95,9 @@ def _shown(count: int) -> str:
     return f"{queries.COUNT_LIMIT}+" if count > queries.COUNT_LIMIT else str(count)
 
 
-def _sidebar(user, view: str, saved) -> dict:
+def _sidebar(user, view: str, saved, *, fresh: bool = False) -> dict:
     saved_views = list(queries.saved_views_for(user).select_related("owner"))
-    counts = queries.view_counts(user, saved_views)
+    counts = queries.view_counts(user, saved_views, fresh=fresh)
     views = [
         {
             "label": label,
@@ -157,7 +157,7 @@ def _context(
     sort = _sort(params, saved)
     page = None
     if filter_form.is_valid():  # bad input lists nothing: the errors say what to fix
-        tickets = queries.queue_rows(_tickets(user, view, saved, filter_form.cleaned_data))
+        tickets = queries.queue_page_rows(_tickets(user, view, saved, filter_form.cleaned_data))
         page = queries.keyset_page(
             tickets,
             sort=sort,
@@ -206,7 +206,8 @@ def _context(
                 instance=saved, owner=user, prefix="edit", auto_id="edit-%s"
             )
     if sidebar or not fragment:
-        context["sidebar"] = _sidebar(user, view, saved)
+        # An answer that sends the sidebar along after a change (sidebar=True) shows fresh counts.
+        context["sidebar"] = _sidebar(user, view, saved, fresh=sidebar)
     return context
 
 

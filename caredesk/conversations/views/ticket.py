@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,9 @@ from .queue import staff_required
 CUSTOMER_PAGE_LIMIT = 200
 # Sent with a successful dialog answer; ticket.js closes the open dialog on it.
 DIALOG_DONE = "dialog-done"
+
+# A long conversation shows its first message and this many of the newest; the rest fold (on demand).
+TIMELINE_LATEST = 20
 
 # Fragments that show a change to the ticket, swapped out of band when the composer or a dialog succeeds.
 REFRESHED = ("_ticket_header", "_ticket_properties", "_timeline")
@@ -84,11 +88,12 @@ def _word_events(items: list, field_labels: dict) -> None:
             event.channel_label = dict(Ticket.Channel.choices).get(data.get("channel"), data.get("channel"))
 
 
-def _ticket_context(request, ticket: Ticket, **extra) -> dict:
-    """What the header, the properties panel and the timeline show, for the page and for actions."""
+def _ticket_context(request, ticket: Ticket, *, whole: bool = False, **extra) -> dict:
+    """What the header, the properties panel and the timeline show, for the page and for actions.
+    The timeline is folded unless `whole` is asked for."""
     user = request.user
     definitions = list(CustomField.objects.all())
-    timeline = queries.timeline(ticket)
+    timeline = queries.timeline(ticket, latest=None if whole else TIMELINE_LATEST)
     _word_events(timeline, {definition.key: definition.label for definition in definitions})
     can_edit = permissions.can_work_on(user, ticket) and not ticket.merged_into_id
     context = {
@@ -139,14 +144,19 @@ def _message_of(error: ValidationError) -> str:
 
 @staff_required
 def ticket(request, ticket_id: int):
+    """The ticket page; ?timeline=all unfolds a long conversation (htmx gets the timeline alone)."""
     ticket = queries.ticket_for(request.user, ticket_id)
-    context = _ticket_context(request, ticket)
+    whole = request.GET.get("timeline") == "all"
+    context = _ticket_context(request, ticket, whole=whole)
+    if whole and request.headers.get("HX-Request") == "true":
+        response = render(request, "conversations/_timeline.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     context["other_tickets"] = queries.other_tickets_of(ticket, request.user)
     if context["can_edit"]:
         context.update(
             composer_form=ComposerForm(),
             macros=list(Macro.objects.only("pk", "name")),
-            transfer_form=TransferForm(ticket=ticket),
             merge_form=MergeForm(),
         )
     return render(request, "conversations/ticket.html", context)
