@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from caredesk import seeding
 from caredesk.accounts.models import Team, User
 from caredesk.conversations import search
 from caredesk.conversations.models import Message, SearchDocument, Ticket
@@ -140,3 +141,42 @@ def test_seeded_ticket_ids_grow_with_creation_time_as_on_a_real_desk():
     seed(300, seed=11, batch=100)
     created = list(Ticket.objects.order_by("pk").values_list("created_at", flat=True))
     assert created == sorted(created)
+
+
+def _indexes() -> dict:
+    """Every index of the tables a seed fills, by name, with what it covers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {
+            name: (table, info["columns"], info["unique"])
+            for model in seeding.BULK_MODELS
+            for table in [model._meta.db_table]
+            for name, info in connection.introspection.get_constraints(cursor, table).items()
+            if info["index"]
+        }
+
+
+def test_a_big_seed_builds_the_indexes_again_as_they_were():
+    before = _indexes()
+    assert "ticket_open_recent" in before and "message_ticket_created" in before
+    output = seed(30, seed=12)  # more than there are: indexes are set aside and rebuilt
+    assert re.search(r"indexes \d+ built", output)
+    assert _indexes() == before
+
+
+def test_a_seed_that_fails_half_way_still_builds_the_indexes_again(monkeypatch):
+    before = _indexes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(seeding, "_batch", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed(30, seed=13)
+    assert _indexes() == before
+
+
+def test_a_small_seed_into_a_bigger_desk_keeps_its_indexes_in_place():
+    seed(30, seed=14)
+    assert "indexes" not in seed(10, seed=15)
