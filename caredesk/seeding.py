@@ -363,6 +363,9 @@ def _indexes_set_aside(cursor, enabled: bool, progress: Callable[[str], None]) -
     finally:
         started = time.perf_counter()
         if connection.vendor == "postgresql":
+            # Foreign keys are checked at commit; inside a caller's transaction (tests) those checks are
+            # still pending, and PostgreSQL refuses to build an index on a table with pending checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET maintenance_work_mem = '256MB'")
         for _, definition in indexes:
             cursor.execute(definition)

@@ -284,24 +284,27 @@ def normalise_tags(names: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def _apply_tags(ticket: Ticket, names: list[str], *, by: User | None, record: bool = True) -> None:
+def _apply_tags(ticket: Ticket, names: list[str], *, by: User | None, record: bool = True) -> bool:
+    """Set the ticket's tags; False when they were already those (nothing written)."""
     wanted = normalise_tags(names)
     current = sorted(ticket.tags.values_list("name", flat=True))
     if wanted == current:
-        return
+        return False
     existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
     missing = [Tag(name=name) for name in wanted if name not in existing]
     Tag.objects.bulk_create(missing, ignore_conflicts=True)
     ticket.tags.set(Tag.objects.filter(name__in=wanted))
     if record:
         events.record(ticket, Event.Kind.TAGS_CHANGED, by=by, data={"from": current, "to": wanted})
+    return True
 
 
 @transaction.atomic
 def set_tags(ticket: Ticket, *, tags: Iterable[str], by: User) -> Ticket:
     ticket = _locked(ticket)
-    _apply_tags(ticket, list(tags), by=by)
-    _touch(ticket)
+    # The same tags again change nothing: no event, and the ticket does not look recently updated.
+    if _apply_tags(ticket, list(tags), by=by):
+        _touch(ticket)
     return ticket
 
 

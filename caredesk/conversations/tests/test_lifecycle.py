@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
 from caredesk.conversations import services
 from caredesk.conversations.models import Event, Message, Ticket
+from caredesk.system import clock
 
 
 def test_reply_is_public_and_emailed_to_the_customer(ticket, alice, miggins):
@@ -83,6 +86,17 @@ def test_tags_are_normalised_and_recorded(ticket, alice):
     services.set_tags(ticket, tags=["Refund", " vip ", "refund"], by=alice)
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["refund", "vip"]
     assert ticket.events.get(kind=Event.Kind.TAGS_CHANGED).data == {"from": [], "to": ["refund", "vip"]}
+
+
+def test_the_same_tags_again_change_nothing(ticket, alice):
+    services.set_tags(ticket, tags=["refund"], by=alice)
+    ticket.refresh_from_db()
+    before = ticket.updated_at
+    with clock.travel_to(before + timedelta(minutes=5)):
+        services.set_tags(ticket, tags=["Refund"], by=alice)
+    ticket.refresh_from_db()
+    # No event, and the ticket does not look updated: the event log and updated_at agree.
+    assert (ticket.updated_at, ticket.events.filter(kind=Event.Kind.TAGS_CHANGED).count()) == (before, 1)
 
 
 def test_bulk_update_is_all_or_nothing(ticket_factory, miggins, billing, alice, charlie):
