@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "caredesk.customers",
     "caredesk.conversations",
     "caredesk.portal",
+    "caredesk.mail",
     "caredesk.system",
 ]
 

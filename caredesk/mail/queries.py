@@ -1,0 +1,73 @@
+"""Reads for the email channel: which ticket an email belongs to, and which team new email goes to."""
+
+import re
+
+from django.conf import settings
+
+from caredesk.accounts.models import Team
+from caredesk.conversations.models import Ticket
+
+from .models import InboundEmail
+from .parsing import Parsed
+
+# "[#123]" as caredesk writes it in the subjects of its emails. Up to 18 digits: a longer number is no
+# ticket of ours and would overflow the id column in the lookup.
+TICKET_TOKEN = re.compile(r"\[#(\d{1,18})\]")
+
+
+class NoTeam(LookupError):
+    """There is no team to give new email tickets to; the message says what to do."""
+
+
+def receiving_team(name: str | None = None) -> Team:
+    """The team that new email tickets go to: the team named `name`, else the one named by
+    settings.CAREDESK_EMAIL_TEAM, else the first team by name. Raises NoTeam when none fits."""
+    if name:
+        return _team_named(name, f'There is no team named "{name}".')
+    if setting := getattr(settings, "CAREDESK_EMAIL_TEAM", None):
+        return _team_named(setting, f'CAREDESK_EMAIL_TEAM names no team: "{setting}".')
+    team = Team.objects.order_by("name", "pk").first()
+    if team is None:
+        raise NoTeam("There is no team to give email tickets to yet; make a team first.")
+    return team
+
+
+def _team_named(name: str, error: str) -> Team:
+    team = Team.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+    if team is None:
+        raise NoTeam(error)
+    return team
+
+
+def ticket_replied_to(parsed: Parsed) -> Ticket | None:
+    """The ticket an email continues, or None for a new request. In order: the ticket of a message we
+    received whose Message-ID is in In-Reply-To, then References (newest first); then a "[#123]" token in
+    the subject, but only for a ticket of the sender's own: a subject is easy to copy, and a stranger must
+    never write into someone else's case."""
+    return _by_thread_headers(parsed) or _by_subject_token(parsed)
+
+
+def _by_thread_headers(parsed: Parsed) -> Ticket | None:
+    wanted = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))
+    if not wanted:
+        return None
+    found = dict(
+        InboundEmail.objects.filter(message_id__in=wanted, desk_message__isnull=False)
+        .exclude(message_id="")
+        .order_by("received_at", "pk")
+        .values_list("message_id", "desk_message__ticket_id")
+    )
+    for message_id in wanted:
+        if message_id in found:
+            return Ticket.objects.get(pk=found[message_id])
+    return None
+
+
+def _by_subject_token(parsed: Parsed) -> Ticket | None:
+    if not parsed.from_address:
+        return None
+    for ticket_id in TICKET_TOKEN.findall(parsed.subject):
+        ticket = Ticket.objects.filter(pk=int(ticket_id), customer__email__iexact=parsed.from_address).first()
+        if ticket is not None:
+            return ticket
+    return None

@@ -1,0 +1,49 @@
+"""Attachments go through the desk's attachment check; a refused one never costs the message."""
+
+from caredesk.conversations.models import Attachment, Ticket
+from caredesk.mail import services
+from caredesk.mail.services import Outcome
+
+from .mails import eml
+
+RECEIPT = b"%PDF-1.4 receipt for twelve pies"
+
+
+def test_an_attachment_is_stored_on_the_message(billing):
+    inbound, _ = services.receive(
+        eml(attachments=(("receipt.pdf", "application/pdf", RECEIPT),)), source="ingest", team=billing
+    )
+    attachment = Attachment.objects.get()
+    assert (attachment.message, attachment.filename, attachment.content_type, attachment.size) == (
+        inbound.desk_message, "receipt.pdf", "application/pdf", len(RECEIPT),
+    )
+    with attachment.file.open("rb") as file:
+        assert file.read() == RECEIPT
+
+
+def test_a_forbidden_attachment_is_skipped_and_noted_but_the_message_is_kept(billing):
+    inbound, outcome = services.receive(
+        eml(text="Run this to fix it.", attachments=(("fix.exe", "application/octet-stream", b"MZ\x90\x00"),
+                                                    ("receipt.pdf", "application/pdf", RECEIPT))),
+        source="ingest", team=billing,
+    )
+    assert (outcome, inbound.status, Ticket.objects.get().messages.get().body_text) == (
+        Outcome.NEW_TICKET, "processed", "Run this to fix it.",
+    )
+    assert list(Attachment.objects.values_list("filename", flat=True)) == ["receipt.pdf"]
+    assert inbound.error == (
+        "Attachment fix.exe skipped: fix.exe was not accepted: files of this type can run programs. "
+        "Send it as a ZIP or PDF."
+    )
+
+
+def test_a_too_big_attachment_is_skipped_and_noted_but_the_message_is_kept(billing, settings):
+    settings.CAREDESK_MAX_ATTACHMENT_BYTES = 1000
+    inbound, outcome = services.receive(
+        eml(text="Photos of the squashed pies.", attachments=(("pies.jpg", "image/jpeg", b"\xff" * 3000),)),
+        source="ingest", team=billing,
+    )
+    assert (outcome, Ticket.objects.get().messages.get().body_text, Attachment.objects.count()) == (
+        Outcome.NEW_TICKET, "Photos of the squashed pies.", 0,
+    )
+    assert inbound.error == "Attachment pies.jpg skipped: pies.jpg is 2.9\xa0KB; attachments can be at most 1000\xa0bytes."
