@@ -77,11 +77,16 @@ def test_alice_switches_views_filters_by_status_sorts_and_pages(page, login, ali
     page.goto("/tickets/")
     expect(rows(page)).to_have_count(10)
     expect(page.get_by_text("Run-around · 3")).to_be_visible()
+    # relative-time.js turns the absolute time the server writes into "… ago", keeping it as the title.
+    updated = rows(page).first.locator("time[data-relative]")
+    expect(updated).to_have_text(re.compile(r"ago$"))
+    expect(updated).to_have_attribute("title", re.compile(r"^\d{1,2} \w{3} \d{4}, \d\d:\d\d$"))
     screenshot("queue")
 
     page.get_by_role("link", name="Next").click()
     expect(page).to_have_url(re.compile(r"after="))
     expect(rows(page)).to_have_count(3)
+    expect(rows(page).first.locator("time[data-relative]")).to_have_text(re.compile(r"ago$"))  # after htmx
     page.get_by_role("link", name="Previous").click()
     expect(rows(page)).to_have_count(10)
 
