@@ -35,6 +35,9 @@ class InboundEmail(models.Model):
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
     )
     received_at = models.DateTimeField(default=clock.now)
+    # Old mail brought in as history (a mailbox's earlier messages, `caredesk ingest --history`): it is
+    # processed like any other but fires no acknowledgement, notification or automation.
+    quiet = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.STORED)
     # Why processing failed, or which attachments were left out of a processed message and why.
     error = models.TextField(blank=True)

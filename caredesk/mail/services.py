@@ -17,10 +17,12 @@ from django.db.models import F
 
 from caredesk.accounts.models import Team
 from caredesk.conversations import attachments as attachment_store
+from caredesk.conversations import search
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Message, Ticket
 from caredesk.customers.services import customer_for_email
 from caredesk.system import clock
+from caredesk.system.queue import suppressed
 
 from . import parsing, queries
 from .models import InboundEmail
@@ -44,9 +46,12 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-def store(raw: bytes, *, source: str, team: Team | None = None) -> tuple[InboundEmail, bool]:
+def store(
+    raw: bytes, *, source: str, team: Team | None = None, quiet: bool = False
+) -> tuple[InboundEmail, bool]:
     """Keep the raw bytes, unparsed but for the Message-ID header. Returns the stored email and whether it
-    is new: the same bytes with the same Message-ID are stored once, and the earlier copy is returned."""
+    is new: the same bytes with the same Message-ID are stored once, and the earlier copy is returned.
+    `quiet` marks old mail imported as history: processing it notifies nobody."""
     raw = bytes(raw)
     sha256 = hashlib.sha256(raw).hexdigest()
     message_id = parsing.message_id_of(raw)
@@ -56,18 +61,20 @@ def store(raw: bytes, *, source: str, team: Team | None = None) -> tuple[Inbound
     try:
         with transaction.atomic():
             inbound = InboundEmail.objects.create(
-                raw=raw, sha256=sha256, message_id=message_id, source=source, team=team
+                raw=raw, sha256=sha256, message_id=message_id, source=source, team=team, quiet=quiet
             )
     except IntegrityError:  # the same email stored by another delivery a moment ago
         return InboundEmail.objects.get(message_id=message_id, sha256=sha256), False
     return inbound, True
 
 
-def receive(raw: bytes, *, source: str, team: Team | None = None) -> tuple[InboundEmail, Outcome]:
+def receive(
+    raw: bytes, *, source: str, team: Team | None = None, quiet: bool = False
+) -> tuple[InboundEmail, Outcome]:
     """Store an email, then process it. An email stored before but never finished (the process that
     stored it died, or it failed) is processed now rather than skipped: delivering it again is how a mail
     server retries."""
-    inbound, created = store(raw, source=source, team=team)
+    inbound, created = store(raw, source=source, team=team, quiet=quiet)
     if not created and inbound.status not in UNFINISHED:
         return inbound, Outcome.DUPLICATE
     inbound = process(inbound)
@@ -92,7 +99,10 @@ def process(inbound: InboundEmail) -> InboundEmail:
             inbound = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
             if inbound.status not in UNFINISHED:
                 return inbound  # done already: doing it again would add the message twice
-            _process(inbound)
+            if inbound.quiet:
+                _process_quietly(inbound)
+            else:
+                _process(inbound)
             return inbound
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email must stay stored and retryable
         if isinstance(error, ValidationError):  # the email's own fault (no sender): no traceback to read
@@ -103,6 +113,15 @@ def process(inbound: InboundEmail) -> InboundEmail:
             status=InboundEmail.Status.FAILED, error=_describe(error), attempts=F("attempts") + 1
         )
         return InboundEmail.objects.get(pk=inbound.pk)
+
+
+def _process_quietly(inbound: InboundEmail) -> None:
+    """Process old mail without queueing anything (acknowledgements, notifications, automations), then
+    do the one queued job history needs as well: the ticket's search document."""
+    with suppressed():
+        _process(inbound)
+    if inbound.ticket_id:
+        search.index(inbound.ticket_id)
 
 
 def _process(inbound: InboundEmail) -> None:

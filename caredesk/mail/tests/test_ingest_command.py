@@ -145,3 +145,21 @@ def test_with_no_team_at_all_ingest_refuses(db, tmp_path):
     assert (str(error.value), _nothing_stored()) == (
         "There is no team to give email tickets to yet; make a team first.", True,
     )
+
+
+@pytest.mark.parametrize("history, notified", [(False, 1), (True, 0)])
+def test_old_mail_ingested_as_history_notifies_nobody_but_is_searchable(billing, alice, mailoutbox, history, notified):
+    from caredesk.conversations import search
+    from caredesk.conversations import services as desk_services
+
+    ingest("-", stdin=eml(message_id="<old-request@mail.example.com>", subject="Twelve pies missing"))
+    ticket = Ticket.objects.get()
+    desk_services.assign(ticket, to=alice, by=alice)
+    mailoutbox.clear()
+    reply = eml(in_reply_to="<old-request@mail.example.com>", subject="Re: Twelve pies", text="Marmalade too")
+    args = ["-", "--history"] if history else ["-"]
+    out, _ = ingest(*args, stdin=reply)
+    assert out == summary(1, 0, 1, 0, 0, 0)
+    assert len(mailoutbox) == notified  # "customer replied" to the owner, unless this is history
+    assert InboundEmail.objects.filter(quiet=True).count() == (1 if history else 0)
+    assert list(search.filter_tickets(Ticket.objects.all(), "marmalade")) == [ticket]

@@ -24,8 +24,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--team", help="Team for new tickets (default: CAREDESK_EMAIL_TEAM, else the first team by name)."
         )
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="Old mail: make tickets and replies without acknowledgements, notifications or automations.",
+        )
 
-    def handle(self, *, paths: list[str], team: str | None, **options):
+    def handle(self, *, paths: list[str], team: str | None, history: bool, **options):
         try:
             receiving = queries.receiving_team(team)
             sources.check(paths)
@@ -34,7 +39,9 @@ class Command(BaseCommand):
         stdin = options.get("stdin") or sys.stdin.buffer
         counts: Counter[Outcome] = Counter()
         for number, raw in enumerate(sources.messages(paths, stdin=stdin), start=1):
-            inbound, outcome = services.receive(raw, source=InboundEmail.Source.INGEST, team=receiving)
+            inbound, outcome = services.receive(
+                raw, source=InboundEmail.Source.INGEST, team=receiving, quiet=history
+            )
             counts[outcome] += 1
             if outcome == Outcome.FAILED:
                 self.stderr.write(f"email {number} (stored as {inbound.pk}) failed: {inbound.error}")
