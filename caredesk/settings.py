@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "caredesk.conversations",
     "caredesk.portal",
     "caredesk.mail",
+    "caredesk.notifications",
     "caredesk.system",
 ]
 

@@ -1,0 +1,30 @@
+"""The names each template can use, with example values: the admin page previews templates with them,
+and a template is checked against them before it is saved."""
+
+from .defaults import Kind
+
+TICKET = {
+    "reference": "#1042",
+    "subject": "Twelve pies missing from Monday's order",
+    "status": "Open",
+    "url": "https://desk.example.com/tickets/1042/",
+}
+CUSTOMER = {"name": "Mrs Miggins", "first_name": "Mrs", "email": "miggins@example.com"}
+AGENT = {"name": "Alice Archer", "first_name": "Alice"}
+TEAM = {"name": "Deliveries"}
+MESSAGE = {"text": "Hello Mrs Miggins,\n\nThe missing pies leave our kitchen this afternoon.\n\nAlice"}
+PORTAL_URL = "https://desk.example.com/portal/tickets/1042/"
+
+COMMON = {"ticket": TICKET, "customer": CUSTOMER, "team": TEAM, "portal_url": PORTAL_URL}
+
+
+def context(kind: str) -> dict:
+    """Example values for every name a template of `kind` may use."""
+    extra = {
+        Kind.ACKNOWLEDGEMENT: {},
+        Kind.REPLY: {"message": MESSAGE, "agent": AGENT},
+        Kind.NEW_OWNER: {"agent": AGENT, "reason": "Needs a refund, which Billing gives", "note": "Order 5521"},
+        Kind.CUSTOMER_REPLIED: {"agent": AGENT, "message": {"text": "Any news about my pies?"}},
+        Kind.MENTIONED: {"agent": AGENT, "author": {"name": "Bob Baker"}, "message": {"text": "@alice can you call her?"}},
+    }[Kind(kind)]
+    return {**COMMON, **extra}
