@@ -20,7 +20,7 @@ from caredesk.system import clock
 from caredesk.system.queue import later
 
 from . import attachments as attachment_store
-from . import events, tasks
+from . import events, mentions, tasks
 from .models import OPEN_STATUSES, CustomField, Event, Message, Tag, Ticket
 from .text import sanitise, text_to_html
 
@@ -139,9 +139,13 @@ def add_note(ticket: Ticket, *, by: User, body: str, files: Sequence = ()) -> Me
     attachment_store.validate(files)
     ticket = _locked(ticket)
     message = _add_message(ticket, kind=Message.Kind.NOTE, body=body, author=by, files=files)
-    events.record(ticket, Event.Kind.NOTE_ADDED, by=by, data={"message": message.pk})
+    people = mentions.mentioned(body, ticket=ticket, author=by)
+    data = {"message": message.pk, "mentioned": [person.pk for person in people]} if people else {"message": message.pk}
+    events.record(ticket, Event.Kind.NOTE_ADDED, by=by, data=data)
     _touch(ticket)
     _reindex(ticket.pk)
+    for person in people:
+        later(tasks.tell_mentioned, message_id=message.pk, user_id=person.pk)
     return message
 
 

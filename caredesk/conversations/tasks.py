@@ -80,3 +80,23 @@ def send_reply_to_customer(message_id: int) -> None:
         template="conversations/email/reply.txt",
         context={"message": message, "portal_url": _absolute(f"/portal/tickets/{message.ticket_id}/")},
     )
+
+
+@task()
+def tell_mentioned(message_id: int, user_id: int) -> None:
+    """Email a colleague that a note mentions them (once per note and person)."""
+    from caredesk.accounts.models import User
+
+    from .models import Message
+
+    message = Message.objects.select_related("ticket", "author").get(pk=message_id)
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None or not person.email:
+        return
+    _email_once(
+        f"mentioned:{message.pk}:{person.pk}",
+        ticket=message.ticket,
+        to=person.email,
+        template="conversations/email/mentioned.txt",
+        context={"message": message, "url": _absolute(message.ticket.get_absolute_url())},
+    )
