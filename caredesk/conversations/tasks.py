@@ -1,7 +1,6 @@
 """Background work for tickets. Each task takes ids, calls services or queries, and is safe to run twice."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
@@ -12,15 +11,20 @@ def _absolute(path: str) -> str:
     return settings.CAREDESK_BASE_URL.rstrip("/") + path
 
 
-def _email_once(key: str, *, ticket, to: str, template: str, context: dict) -> None:
-    """Send one email about `ticket`, at most once per key however often the task runs."""
+def _notify_once(key: str, *, ticket, to: str, template: str, context: dict) -> None:
+    """Put one notification about `ticket` in the outbox, at most once per key however often the task
+    runs (the outbox then sends it exactly once)."""
+    from caredesk.mail import outbox
+    from caredesk.mail.models import OutboundEmail
+
     with once(key) as first_time:
         if first_time:
-            send_mail(
+            outbox.queue(
+                kind=OutboundEmail.Kind.NOTIFICATION,
+                ticket=ticket,
+                to=to,
                 subject=f"[{ticket.reference}] {ticket.subject}",
-                message=render_to_string(template, {"ticket": ticket, **context}),
-                from_email=None,
-                recipient_list=[to],
+                body_text=render_to_string(template, {"ticket": ticket, **context}),
             )
 
 
@@ -41,7 +45,7 @@ def tell_new_owner(ticket_id: int) -> None:
     if not ticket.owner or not ticket.owner.email:
         return
     last = ticket.events.filter(kind__in=[Event.Kind.ASSIGNED, Event.Kind.TRANSFERRED]).order_by("-at", "-id").first()
-    _email_once(
+    _notify_once(
         f"owner:{ticket.pk}:{last.pk if last else 0}:{ticket.owner_id}",
         ticket=ticket,
         to=ticket.owner.email,
@@ -58,7 +62,7 @@ def tell_owner_customer_replied(message_id: int) -> None:
     ticket = message.ticket
     if not ticket.owner or not ticket.owner.email:
         return
-    _email_once(
+    _notify_once(
         f"customer-replied:{message.pk}",
         ticket=ticket,
         to=ticket.owner.email,
@@ -69,14 +73,12 @@ def tell_owner_customer_replied(message_id: int) -> None:
 
 @task()
 def send_reply_to_customer(message_id: int) -> None:
-    """Email an agent's public reply to the customer (the email channel replaces this with its outbox)."""
+    """Put an agent's public reply in the outbox as an email to the customer (once per message)."""
+    from caredesk.mail import outbox
+
     from .models import Message
 
     message = Message.objects.select_related("ticket__customer", "author").get(pk=message_id)
-    _email_once(
-        f"reply:{message.pk}",
-        ticket=message.ticket,
-        to=message.ticket.customer.email,
-        template="conversations/email/reply.txt",
-        context={"message": message, "portal_url": _absolute(f"/portal/tickets/{message.ticket_id}/")},
-    )
+    with once(f"reply:{message.pk}") as first_time:
+        if first_time:
+            outbox.queue_reply(message)
