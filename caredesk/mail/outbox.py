@@ -15,6 +15,7 @@ task, exactly once.
 import logging
 import smtplib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 
@@ -32,9 +33,9 @@ from caredesk.conversations.models import Message, Ticket
 from caredesk.system import clock
 from caredesk.system.queue import later
 
-from . import parsing
-from .queries import CUSTOMER_KINDS
+from . import parsing, tasks
 from .models import SECRET_KINDS, InboundEmail, OutboundEmail
+from .queries import CUSTOMER_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,8 @@ class PermanentFailure(Exception):
 def domain() -> str:
     """The domain of caredesk's Message-IDs: CAREDESK_EMAIL_DOMAIN, else DEFAULT_FROM_EMAIL's domain."""
     configured = getattr(settings, "CAREDESK_EMAIL_DOMAIN", "")
-    return (configured or parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "caredesk.invalid").lower()
+    from_domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return (configured or from_domain or "caredesk.invalid").lower()
 
 
 def reply_address(ticket: Ticket | None) -> str:
@@ -91,7 +93,7 @@ def queue(
 ) -> OutboundEmail:
     """Store one email and queue its sending, in the caller's transaction. Plain text is required; the
     HTML part is made from it when not given. Raises ValidationError (nothing stored) without an address."""
-    if not parseaddr(to)[1] or "@" not in parseaddr(to)[1]:
+    if "@" not in parseaddr(to)[1]:
         raise ValidationError(f"Cannot email {to or 'nobody'}: that is no email address.")
     outbound = OutboundEmail.objects.create(
         kind=kind,
@@ -132,12 +134,12 @@ def queue_reply(message: Message) -> OutboundEmail:
     )
 
 
+@dataclass
 class Thread:
-    """The threading headers of our next email on a ticket."""
+    """The threading headers of our next email on a ticket (normalised Message-IDs)."""
 
-    def __init__(self, in_reply_to: str, references: list[str]):
-        self.in_reply_to = in_reply_to
-        self.references = references
+    in_reply_to: str
+    references: list[str]
 
 
 def thread_of(ticket: Ticket) -> Thread:
@@ -150,7 +152,8 @@ def thread_of(ticket: Ticket) -> Thread:
         .values_list("received_at", "message_id")
     )
     outbound = list(
-        OutboundEmail.objects.filter(ticket=ticket, kind__in=CUSTOMER_KINDS).values_list("created_at", "message_id")
+        OutboundEmail.objects.filter(ticket=ticket, kind__in=CUSTOMER_KINDS)
+        .values_list("created_at", "message_id")
     )
     in_reply_to = max(inbound)[1] if inbound else ""
     ids = [message_id for _at, message_id in sorted(inbound + outbound) if message_id != in_reply_to]
@@ -158,7 +161,6 @@ def thread_of(ticket: Ticket) -> Thread:
     if len(ids) > MAX_REFERENCES:
         ids = [ids[0], *ids[-(MAX_REFERENCES - 1):]]
     return Thread(in_reply_to, ids)
-
 
 
 def reply_subject(ticket: Ticket) -> str:
@@ -199,11 +201,10 @@ def give_up_stale(now=None) -> int:
     than a question. Returns how many."""
     now = now or clock.now()
     stale = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - LEASE)
-    count = 0
-    for outbound in stale.only("pk", "kind"):
-        if _finish(outbound, OutboundEmail.Status.UNKNOWN, error=STALE_ERROR, expect=OutboundEmail.Status.SENDING):
-            count += 1
-    return count
+    # One by one through _finish: a send finishing right now wins, and log-in links are wiped as well.
+    rows = stale.only("pk", "kind")
+    finished = [_finish(row, OutboundEmail.Status.UNKNOWN, error=STALE_ERROR) for row in rows]
+    return sum(1 for outbound in finished if outbound is not None)
 
 
 def due(now=None):
@@ -240,8 +241,6 @@ def resend(outbound: OutboundEmail, *, by: User) -> OutboundEmail:
 
 
 def _queue_send(outbound: OutboundEmail, *, run_after=None) -> None:
-    from . import tasks
-
     if run_after is None:
         later(tasks.send_email, outbound_id=outbound.pk)
     elif task_backends[tasks.send_email.backend].supports_defer:
@@ -309,7 +308,8 @@ def _answer(code: int, reply) -> str:
 def _retry_or_fail(outbound: OutboundEmail, error: str) -> OutboundEmail:
     attempts = OutboundEmail.objects.values_list("attempts", flat=True).get(pk=outbound.pk)
     if attempts > len(RETRY_DELAYS):
-        return _finish(outbound, OutboundEmail.Status.FAILED, error=f"{error} (gave up after {attempts} tries)")
+        gave_up = f"{error} (gave up after {attempts} tries)"
+        return _finish(outbound, OutboundEmail.Status.FAILED, error=gave_up)
     run_after = clock.now() + RETRY_DELAYS[attempts - 1]
     with transaction.atomic():
         OutboundEmail.objects.filter(pk=outbound.pk, status=OutboundEmail.Status.SENDING).update(
@@ -321,9 +321,9 @@ def _retry_or_fail(outbound: OutboundEmail, error: str) -> OutboundEmail:
     return outbound
 
 
-def _finish(outbound: OutboundEmail, status: str, *, error: str = "", expect=OutboundEmail.Status.SENDING):
-    """Record a final outcome; a log-in link's body is wiped with it. Returns the email, or None when it
-    was no longer in the `expect`ed state."""
+def _finish(outbound: OutboundEmail, status: str, *, error: str = "") -> OutboundEmail | None:
+    """Record the final outcome of a send; a log-in link's body is wiped with it. Returns the email, or
+    None when it was no longer `sending` (another outcome was recorded first)."""
     changes = {"status": status, "last_error": error}
     if status == OutboundEmail.Status.SENT:
         changes["sent_at"] = clock.now()
@@ -331,7 +331,8 @@ def _finish(outbound: OutboundEmail, status: str, *, error: str = "", expect=Out
         changes.update(body_text=LOGIN_LINK_WIPED, body_html="")
     if status == OutboundEmail.Status.FAILED:
         logger.warning("outbound email %s failed: %s", outbound.pk, error)
-    if not OutboundEmail.objects.filter(pk=outbound.pk, status=expect).update(**changes):
+    sending = OutboundEmail.objects.filter(pk=outbound.pk, status=OutboundEmail.Status.SENDING)
+    if not sending.update(**changes):
         return None
     return OutboundEmail.objects.get(pk=outbound.pk)
 

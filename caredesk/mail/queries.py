@@ -86,8 +86,7 @@ def delivery_of_messages() -> dict:
     """Annotations for a Message queryset: the delivery state of each reply's email (latest one), as
     delivery_id, delivery_status, delivery_sent_at and delivery_error; None for messages not emailed.
     Subqueries, so the timeline gets them in its one query for messages however long it is."""
-    latest = OutboundEmail.objects.filter(desk_message=OuterRef("pk"), kind=OutboundEmail.Kind.REPLY).order_by("-pk")
-    return {
-        f"delivery_{name}": Subquery(latest.values(field)[:1])
-        for name, field in (("id", "pk"), ("status", "status"), ("sent_at", "sent_at"), ("error", "last_error"))
-    }
+    replies = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REPLY)
+    latest = replies.filter(desk_message=OuterRef("pk")).order_by("-pk")
+    fields = {"id": "pk", "status": "status", "sent_at": "sent_at", "error": "last_error"}
+    return {f"delivery_{name}": Subquery(latest.values(field)[:1]) for name, field in fields.items()}

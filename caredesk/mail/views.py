@@ -16,9 +16,8 @@ from .models import OutboundEmail
 def resend(request, outbound_id: int):
     """Queue the email again (the same Message-ID) and answer with its delivery state. Allowed to whoever
     may reply on its ticket; an email of a ticket they cannot see is 404, as the ticket would be."""
-    outbound = get_object_or_404(OutboundEmail.objects.only("pk", "ticket_id"), pk=outbound_id, ticket__isnull=False)
+    outbound = get_object_or_404(OutboundEmail, pk=outbound_id, ticket__isnull=False)
     conversations.ticket_for(request.user, outbound.ticket_id, to_change=True)
-    outbound = OutboundEmail.objects.get(pk=outbound.pk)
     error = ""
     try:
         outbound = outbox.resend(outbound, by=request.user)

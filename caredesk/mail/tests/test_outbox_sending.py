@@ -4,7 +4,12 @@ can read and act on, and nothing is ever sent twice on its own."""
 
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from caredesk.conversations import services as conversations
 from caredesk.mail import outbox, services, tasks
@@ -17,6 +22,7 @@ from .mails import eml
 from .smtp_server import NO_SUCH_USER, TRY_LATER, smtp_server  # noqa: F401 - the fixture
 
 FIRST_ID = "<first-pies@mail.example.com>"
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 
 def _email_ticket(billing):
@@ -175,10 +181,29 @@ def test_resending_a_failed_email_sends_it_with_the_same_message_id(smtp_server,
 
 
 def test_a_sent_email_cannot_be_resent(smtp_server, billing, alice):
-    import pytest
-    from django.core.exceptions import ValidationError
-
     outbound = _reply_email(conversations.reply(_email_ticket(billing), by=alice, body="Hello?"))
     with pytest.raises(ValidationError, match="failed or whose delivery is unknown"):
         outbox.resend(outbound, by=alice)
     assert (OutboundEmail.objects.get(pk=outbound.pk).status, len(_to_customer(smtp_server))) == ("sent", 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_a_retry_is_a_task_delayed_until_it_is_due(smtp_server, billing, alice):
+    ticket = _email_ticket(billing)
+    smtp_server.answer = TRY_LATER
+    with override_settings(TASKS=DB_TASKS):  # django-tasks reloads its backends on this signal
+        message = conversations.reply(ticket, by=alice, body="Hello?")
+        call_command("worker", batch=True, verbosity=0)  # sends, is refused for now, queues the retry
+        outbound = _reply_email(message)
+        assert (outbound.status, outbound.attempts) == ("queued", 1)
+        [retry] = DBTaskResult.objects.filter(status="READY", task_path="caredesk.mail.tasks.send_email")
+        assert (retry.run_after, retry.args_kwargs["kwargs"]) == (outbound.next_attempt_at, {"outbound_id": outbound.pk})
+        call_command("worker", batch=True, verbosity=0)  # not due: the worker leaves it waiting
+        assert OutboundEmail.objects.get(pk=outbound.pk).attempts == 1
+    assert _to_customer(smtp_server) == []
+
+
+def test_an_email_without_an_address_is_refused_and_nothing_is_stored(ticket):
+    with pytest.raises(ValidationError, match="no email address"):
+        outbox.queue(kind=OutboundEmail.Kind.REPLY, to="Mrs Miggins", subject="Hi", body_text="Hello", ticket=ticket)
+    assert not OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REPLY).exists()
