@@ -174,7 +174,9 @@ def reply_subject(ticket: Ticket) -> str:
 
 def send(outbound_id: int) -> OutboundEmail | None:
     """Send one queued email if it is due; safe to run any number of times, at once or in turn: only the
-    run that claims the row sends. Returns the email as it is now (None if it no longer exists)."""
+    run that claims the row sends. Returns the email as it is now (None if it no longer exists).
+    Call it outside a transaction, as the worker does (with the ImmediateBackend of tests it runs inside
+    the caller's, which is harmless there: one process, no second worker to race)."""
     now = clock.now()
     # The claim is a conditional UPDATE in autocommit: committed before the mail server is called, so
     # of two workers exactly one sends, and a crash after it leaves the row `sending` (then `unknown`).
@@ -207,13 +209,14 @@ def give_up_stale(now=None) -> int:
     return sum(1 for outbound in finished if outbound is not None)
 
 
-def due(now=None):
-    """Queued emails whose time has come: what a periodic sweep sends. Besides backends without delayed
-    tasks, it catches any send task a non-database queue lost."""
+def due(now=None, *, limit: int = 200):
+    """Queued emails whose time has come, oldest first, at most `limit` (one sweep stays short; the next
+    takes the rest): what a periodic sweep sends. Besides backends without delayed tasks, it catches any
+    send task a non-database queue lost."""
     now = now or clock.now()
-    return OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
+    queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
+    ready = queued.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    return ready.order_by("created_at", "pk")[:limit]
 
 
 def resend(outbound: OutboundEmail, *, by: User) -> OutboundEmail:
