@@ -217,6 +217,10 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "support@example.com")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outgoing email (mail/outbox.py). The domain of caredesk's own Message-IDs, and the address customers
+# answer to; empty means DEFAULT_FROM_EMAIL's domain and DEFAULT_FROM_EMAIL itself.
+CAREDESK_EMAIL_DOMAIN = env("CAREDESK_EMAIL_DOMAIN", "")
+CAREDESK_EMAIL_REPLY_TO = env("CAREDESK_EMAIL_REPLY_TO", "")
 
 # Data-upload limits: a customer's attachment above this is refused with a clear message.
 CAREDESK_MAX_ATTACHMENT_BYTES = envint("CAREDESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)

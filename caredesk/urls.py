@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("tickets/", include("caredesk.conversations.urls")),
+    path("mail/", include("caredesk.mail.urls")),
     path("", include("caredesk.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

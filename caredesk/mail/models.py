@@ -66,3 +66,81 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"inbound email {self.pk} <{self.message_id}> ({self.status})"
+
+
+class OutboundEmail(models.Model):
+    """One email caredesk sends, stored whole before it is sent (the outbox, see mail/outbox.py), so a
+    send is a retryable step and its outcome is on record. The ticket page reads the delivery state of
+    each reply from here; threading reads message_id to recognise customers' answers to our mail."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply to the customer")
+        NOTIFICATION = "notification", _("Notification to an agent")
+        LOGIN_LINK = "login_link", _("Log-in link")
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of a request")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("Unknown: the worker stopped while sending")
+
+    ticket = models.ForeignKey(
+        "conversations.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_emails"
+    )
+    # The reply this email carries; the timeline shows its delivery state beside it.
+    desk_message = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_emails"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_email = models.CharField(max_length=500)
+    to = models.CharField(max_length=500)
+    reply_to = models.CharField(max_length=500, blank=True)
+    subject = models.CharField(max_length=998)
+    # Ours, normalised as InboundEmail.message_id is (no <>, lower case), so one lookup serves both.
+    # Unique: it is the email's identity, kept when a person resends it.
+    message_id = models.CharField(max_length=MESSAGE_ID_LENGTH, unique=True)
+    in_reply_to = models.CharField(max_length=MESSAGE_ID_LENGTH, blank=True)
+    references = models.TextField(blank=True)  # normalised ids, oldest first, separated by spaces
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    attachments = models.ManyToManyField("conversations.Attachment", blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    # Not before this time (back-off after a temporary failure); None: as soon as possible.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a worker took it for sending: a row still `sending` long after is `unknown` (outbox.LEASE).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The mail server's answer to the last failed try, e.g. "550 5.1.1 mailbox unknown".
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The sweeps (outbox.due, outbox.give_up_stale) scan one status by time.
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"outbound email {self.pk} <{self.message_id}> to {self.to} ({self.status})"
+
+    @property
+    def is_automatic(self) -> bool:
+        """Written by the desk, not by a person: marked Auto-Submitted so other desks do not answer it."""
+        return self.kind != self.Kind.REPLY
+
+    @property
+    def carries_secret(self) -> bool:
+        """Its body holds a log-in link (portal.login_links keeps only digests): wiped once it has gone."""
+        return self.kind in SECRET_KINDS
+
+    @property
+    def can_resend(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.UNKNOWN) and not self.carries_secret
+
+
+# Emails whose body may hold a log-in link: the log-in email and the acknowledgement of a web request.
+SECRET_KINDS = (OutboundEmail.Kind.LOGIN_LINK, OutboundEmail.Kind.ACKNOWLEDGEMENT)

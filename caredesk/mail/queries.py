@@ -3,16 +3,19 @@
 import re
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 
 from caredesk.accounts.models import Team
 from caredesk.conversations.models import Ticket
 
-from .models import InboundEmail
+from .models import InboundEmail, OutboundEmail
 from .parsing import Parsed
 
 # "[#123]" as caredesk writes it in the subjects of its emails. Up to 18 digits: a longer number is no
 # ticket of ours and would overflow the id column in the lookup.
 TICKET_TOKEN = re.compile(r"\[#(\d{1,18})\]")
+# The kinds of email we send that a customer receives and may answer (see _by_thread_headers).
+CUSTOMER_KINDS = (OutboundEmail.Kind.REPLY, OutboundEmail.Kind.ACKNOWLEDGEMENT)
 
 
 class NoTeam(LookupError):
@@ -41,7 +44,7 @@ def _team_named(name: str, error: str) -> Team:
 
 def ticket_replied_to(parsed: Parsed) -> Ticket | None:
     """The ticket an email continues, or None for a new request. In order: the ticket of a message we
-    received whose Message-ID is in In-Reply-To, then References (newest first); then a "[#123]" token in
+    received or sent whose Message-ID is in In-Reply-To, then References (newest first); then a "[#123]" token in
     the subject, but only for a ticket of the sender's own: a subject is easy to copy, and a stranger must
     never write into someone else's case."""
     return _by_thread_headers(parsed) or _by_subject_token(parsed)
@@ -51,7 +54,13 @@ def _by_thread_headers(parsed: Parsed) -> Ticket | None:
     wanted = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))
     if not wanted:
         return None
+    # What we sent is what most replies name. Only email a customer got counts: an agent answering a
+    # notification must not write into the ticket as if they were the customer.
     found = dict(
+        OutboundEmail.objects.filter(message_id__in=wanted, ticket__isnull=False, kind__in=CUSTOMER_KINDS)
+        .values_list("message_id", "ticket_id")
+    )
+    found |= dict(
         InboundEmail.objects.filter(message_id__in=wanted, desk_message__isnull=False)
         .exclude(message_id="")
         .order_by("received_at", "pk")
@@ -71,3 +80,13 @@ def _by_subject_token(parsed: Parsed) -> Ticket | None:
         if ticket is not None:
             return ticket
     return None
+
+
+def delivery_of_messages() -> dict:
+    """Annotations for a Message queryset: the delivery state of each reply's email (latest one), as
+    delivery_id, delivery_status, delivery_sent_at and delivery_error; None for messages not emailed.
+    Subqueries, so the timeline gets them in its one query for messages however long it is."""
+    replies = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REPLY)
+    latest = replies.filter(desk_message=OuterRef("pk")).order_by("-pk")
+    fields = {"id": "pk", "status": "status", "sent_at": "sent_at", "error": "last_error"}
+    return {f"delivery_{name}": Subquery(latest.values(field)[:1]) for name, field in fields.items()}

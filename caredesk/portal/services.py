@@ -5,13 +5,11 @@ portal's pages check the customer first. Requests themselves are written by conv
 """
 
 import logging
-import smtplib
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +21,8 @@ from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Ticket
 from caredesk.customers.models import Customer
 from caredesk.customers.services import customer_for_email
+from caredesk.mail import outbox
+from caredesk.mail.models import OutboundEmail
 
 from . import login_links
 
@@ -116,7 +116,7 @@ def send_login_link(email: str, *, next_url: str = "") -> None:
     if user is None:
         return
     context = {"customer": customer, "url": _link_url(user, next_url), "minutes": _minutes()}
-    _send(_("Your link to log in"), "portal/email/login_link.txt", context, customer.email)
+    _send(_("Your link to log in"), "portal/email/login_link.txt", context, customer.email, kind=OutboundEmail.Kind.LOGIN_LINK)
 
 
 def _send_receipt(ticket: Ticket) -> bool:
@@ -133,15 +133,20 @@ def _send_receipt(ticket: Ticket) -> bool:
         "reference": ticket.reference,
         "subject": ticket.subject,
     }
-    return _send(subject, "portal/email/request_received.txt", context, customer.email)
+    template, kind = "portal/email/request_received.txt", OutboundEmail.Kind.ACKNOWLEDGEMENT
+    return _send(subject, template, context, customer.email, kind=kind, ticket=ticket)
 
 
-def _send(subject: str, template: str, context: dict, to: str) -> bool:
-    # Sent now, not by a task: a task row would keep the link's secret in the database in plain text.
+def _send(subject: str, template: str, context: dict, to: str, *, kind: str, ticket: Ticket | None = None) -> bool:
+    """Put the email in the outbox (mail.outbox), which sends it and retries. Log-in links (in both kinds
+    sent from here) stay in the database only until the email has gone: the outbox wipes the body then."""
     try:
-        send_mail(subject, render_to_string(template, context), None, [to])
-    except (smtplib.SMTPException, OSError):
-        logger.exception("could not send %s to a customer", template)
+        outbox.queue(
+            kind=kind, ticket=ticket, to=to, subject=subject, body_text=render_to_string(template, context),
+            reply_to=outbox.reply_address(ticket) if ticket else "",
+        )
+    except ValidationError:
+        logger.exception("could not queue %s to a customer", template)
         return False
     return True
 

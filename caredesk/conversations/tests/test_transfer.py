@@ -78,4 +78,4 @@ def test_new_owner_is_emailed_once_with_the_reason_and_hand_over_note(ticket, al
     sent = [m for m in mail.outbox if m.to == [bob.email]]
     assert len(sent) == 1
     assert "Reason: Billing question" in sent[0].body and "Hand-over note: Refund half done" in sent[0].body
-    assert sent[0].subject == f"[#{ticket.pk}] Charged twice for my groceries"
+    assert sent[0].subject == f"[#{ticket.pk}] Charged twice for my groceries is now yours"
