@@ -66,6 +66,11 @@ def poll(mailbox: Mailbox) -> PollResult:
         logger.warning("mailbox %s could not be polled: %s", mailbox.name, error)
         _finish(mailbox, error=str(error))
         return PollResult(error=str(error))
+    except BaseException:
+        # Not the mailbox's fault (the database, a bug): let the task fail loudly, but free the mailbox
+        # now rather than when the lease runs out. Every message committed so far stays taken.
+        Mailbox.objects.filter(pk=mailbox.pk).update(polling_until=None)
+        raise
     _finish(mailbox, more=more)
     return PollResult(taken=taken, more=more)
 

@@ -245,3 +245,47 @@ def test_only_enabled_mailboxes_whose_time_has_come_are_polled(dovecot, folder, 
     assert polled == {due.name}
     assert Mailbox.objects.get(pk=later.pk).next_poll_at == later.next_poll_at
     assert Mailbox.objects.get(pk=disabled.pk).uidvalidity is None
+
+
+# The worker closes its database connection when it is done, as a real worker process does.
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_polls_mailboxes_when_the_scheduler_says_they_are_due(dovecot, folder, mailbox_for):  # noqa: F811
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from caredesk.system import schedule
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}):
+        mailbox_for(import_old_mail=True)
+        dovecot.append(folder, eml(subject="Through the queue"))
+        assert "poll mailboxes" in schedule.run_due()
+        assert Ticket.objects.count() == 0  # queued for a worker, not run here
+        call_command("worker", batch=True, verbosity=0)
+        assert subjects() == ["Through the queue"]
+        assert set(DBTaskResult.objects.values_list("task_path", "status")) == {
+            ("caredesk.mail.tasks.poll_due_mailboxes", "SUCCESSFUL"),
+            ("caredesk.mail.tasks.poll_mailbox", "SUCCESSFUL"),
+            ("caredesk.mail.tasks.process_inbound", "SUCCESSFUL"),  # old mail: indexed inline, nothing else queued
+        }
+
+
+def test_a_poll_that_dies_mid_batch_neither_skips_nor_doubles_a_message(dovecot, folder, mailbox_for):  # noqa: F811
+    from django.db.models.signals import post_save
+
+    mailbox = started(mailbox_for())
+    dovecot.append(folder, *[eml(subject=f"Order {n}") for n in range(1, 5)])
+
+    def die_on_the_third(sender, instance, created, **kwargs):
+        if created and InboundEmail.objects.count() == 3:
+            raise RuntimeError("worker killed")  # inside the message's transaction, after its row is written
+
+    post_save.connect(die_on_the_third, sender=InboundEmail)
+    try:
+        with pytest.raises(RuntimeError, match="worker killed"):
+            imap.poll(mailbox)
+    finally:
+        post_save.disconnect(die_on_the_third, sender=InboundEmail)
+    mailbox.refresh_from_db()
+    assert (mailbox.last_uid, mailbox.polling_until, subjects()) == (2, None, ["Order 1", "Order 2"])
+    assert imap.poll(mailbox) == imap.PollResult(taken=2)
+    assert (subjects(), InboundEmail.objects.count()) == ([f"Order {n}" for n in range(1, 5)], 4)
