@@ -199,7 +199,7 @@ def _describe(error: Exception, mailbox: Mailbox) -> str:
     if isinstance(error, ssl.SSLCertVerificationError):
         return f"The certificate of {where} could not be verified: {error.verify_message}"
     if isinstance(error, TimeoutError):
-        return f"{where} did not answer within {settings.CAREDESK_IMAP_TIMEOUT_SECONDS} seconds."
+        return f"{where} did not answer in time (CAREDESK_IMAP_TIMEOUT_SECONDS={settings.CAREDESK_IMAP_TIMEOUT_SECONDS})."
     if isinstance(error, OSError):
         return f"Could not talk to {where}: {error.strerror or error}"
     return f"{where} said: {_text(error)}"

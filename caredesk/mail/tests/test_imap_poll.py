@@ -208,11 +208,23 @@ def test_a_server_certificate_is_verified(dovecot, folder, mailbox_for, settings
     assert (mailbox.last_error, mailbox.uidvalidity) == (result.error, None)
 
 
-def test_a_server_that_does_not_answer_is_recorded(mailbox_for):
+def test_a_server_that_refuses_the_connection_is_recorded(mailbox_for):
     from .imap_server import free_port
 
     mailbox = mailbox_for(port=free_port())
     assert imap.poll(mailbox).error.startswith(f"Could not talk to 127.0.0.1:{mailbox.port}: ")
+
+
+def test_a_server_that_never_answers_is_given_up_on(mailbox_for, settings):
+    import socket
+
+    settings.CAREDESK_IMAP_TIMEOUT_SECONDS = 1
+    with socket.socket() as silent:  # takes connections (the kernel does) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        mailbox = mailbox_for(port=silent.getsockname()[1])
+        result = imap.poll(mailbox)
+    assert result.error == f"127.0.0.1:{mailbox.port} did not answer in time (CAREDESK_IMAP_TIMEOUT_SECONDS=1)."
 
 
 def test_plain_imap_to_another_machine_is_refused_before_connecting(mailbox_for):
