@@ -226,6 +226,13 @@ CAREDESK_EMAIL_REPLY_TO = env("CAREDESK_EMAIL_REPLY_TO", "")
 CAREDESK_MAX_ATTACHMENT_BYTES = envint("CAREDESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Inbound email: a message bigger than this is not downloaded from its IMAP mailbox; its headers are
+# stored as a failed email saying where it was left, so that it is seen and never blocks the rest.
+CAREDESK_EMAIL_MAX_MESSAGE_BYTES = envint("CAREDESK_EMAIL_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+# IMAP polling: seconds a connection may wait on the server, and a CA file (PEM) to trust instead of the
+# system's certificate store, for a mail server with a private CA. Empty: the system's store.
+CAREDESK_IMAP_TIMEOUT_SECONDS = envint("CAREDESK_IMAP_TIMEOUT_SECONDS", 60)
+CAREDESK_IMAP_CA_FILE = env("CAREDESK_IMAP_CA_FILE")
 # A ticket handed on this many times is flagged as a run-around.
 CAREDESK_RUNAROUND_THRESHOLD = envint("CAREDESK_RUNAROUND_THRESHOLD", 3)
 # The public web form: submissions per address per hour.

@@ -1,5 +1,7 @@
 """Email as it arrived: the raw bytes of every inbound message, kept before anything reads them."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -144,3 +146,73 @@ class OutboundEmail(models.Model):
 
 # Emails whose body may hold a log-in link: the log-in email and the acknowledgement of a web request.
 SECRET_KINDS = (OutboundEmail.Kind.LOGIN_LINK, OutboundEmail.Kind.ACKNOWLEDGEMENT)
+
+
+# Plain IMAP sends the password in clear: allowed only to a server on this machine (a local relay, tests).
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox caredesk polls for customer mail (mail.imap.poll). Messages are tracked by
+    UIDVALIDITY and UID, so each is taken once, in order, and none is skipped."""
+
+    class Security(models.TextChoices):
+        SSL = "ssl", _("SSL/TLS (implicit, usually port 993)")
+        STARTTLS = "starttls", _("STARTTLS (usually port 143)")
+        NONE = "none", _("None (only to this machine)")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    address = models.EmailField(_("address"), help_text=_("The address customers write to."))
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="mailboxes", verbose_name=_("team"),
+        help_text=_("New tickets from this mailbox go to this team."),
+    )
+    host = models.CharField(_("IMAP server"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(_("security"), max_length=10, choices=Security.choices, default=Security.SSL)
+    username = models.CharField(_("user name"), max_length=255)
+    # Kept as given: the IMAP server needs it in clear to log in. Never shown again once saved (admin).
+    password = models.CharField(_("password"), max_length=255)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    enabled = models.BooleanField(_("enabled"), default=True)
+    import_old_mail = models.BooleanField(
+        _("import old mail"), default=False,
+        help_text=_("Bring in the mail already in the folder as history (no acknowledgements or notifications). "
+                    "Off: start from now, with only mail that arrives after the first check."),
+    )
+    batch_size = models.PositiveIntegerField(
+        _("messages per check"), default=50, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    poll_every_seconds = models.PositiveIntegerField(
+        _("check every (seconds)"), default=60, validators=[MinValueValidator(15), MaxValueValidator(86400)]
+    )
+    # Where polling has got to. UIDs are only meaningful with the folder's UIDVALIDITY; None: never polled.
+    uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
+    last_uid = models.BigIntegerField(default=0, editable=False)
+    # Messages up to this UID were in the folder before caredesk first read it (or before its UIDVALIDITY
+    # changed): they are old mail, taken quietly.
+    old_mail_until_uid = models.BigIntegerField(default=0, editable=False)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True, editable=False)
+    # None: due now. poll_due_mailboxes moves it on when it queues a poll, so a slow queue gets one poll,
+    # not one per scheduler tick.
+    next_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A worker polling this mailbox holds it until then (a lease, renewed per message): two workers never
+    # poll one mailbox together, and a worker that died frees it when the lease runs out.
+    polling_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+    def clean(self) -> None:
+        if self.security == self.Security.NONE and self.host.strip().lower() not in LOOPBACK_HOSTS:
+            raise ValidationError({
+                "security": _("Without TLS the password and mail cross the network in clear. Choose SSL/TLS or "
+                              "STARTTLS; no security is allowed only for a server on this machine (127.0.0.1).")
+            })

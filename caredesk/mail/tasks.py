@@ -2,6 +2,8 @@
 
 from django_tasks import task
 
+from caredesk.system import schedule
+
 
 @task()
 def process_inbound(inbound_id: int) -> None:
@@ -40,3 +42,46 @@ def give_up_stale_sends() -> None:
     from . import outbox
 
     outbox.give_up_stale()
+
+
+@task()
+def poll_mailbox(mailbox_id: int) -> None:
+    """Take new mail from one IMAP mailbox (imap.poll). Run twice at once, the second finds the mailbox
+    claimed and does nothing; failures are recorded on the mailbox, not raised."""
+    from . import imap
+
+    mailbox = imap.claim(mailbox_id)
+    if mailbox is not None:
+        imap.poll(mailbox)
+
+
+@task()
+def poll_due_mailboxes() -> None:
+    """Queue a poll of each enabled mailbox whose time has come (run by the scheduler every few seconds).
+    Each mailbox's next_poll_at is moved on as its poll is queued, so a busy queue holds one poll per
+    mailbox, not one per tick; the poll sets it again when it finishes."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.db.models import Q
+
+    from caredesk.system import clock
+    from caredesk.system.queue import later
+
+    from .models import Mailbox
+
+    now = clock.now()
+    due = Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+    for mailbox in Mailbox.objects.filter(due, enabled=True).only("pk", "poll_every_seconds", "next_poll_at"):
+        with transaction.atomic():
+            # Conditional on the value read: of two schedulers, only one moves it, and only that one queues.
+            moved = Mailbox.objects.filter(pk=mailbox.pk, next_poll_at=mailbox.next_poll_at).update(
+                next_poll_at=now + timedelta(seconds=mailbox.poll_every_seconds)
+            )
+            if moved:
+                later(poll_mailbox, mailbox_id=mailbox.pk)
+
+
+schedule.register("poll mailboxes", every_seconds=15, task=poll_due_mailboxes)
+schedule.register("send due emails", every_seconds=60, task=send_due_emails)
+schedule.register("give up stale sends", every_seconds=300, task=give_up_stale_sends)

@@ -22,3 +22,15 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} on {self.hostname}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (system.schedule) is next due. Workers claim a run by moving next_run_at on
+    with a conditional UPDATE: however many workers run the scheduler, each run is queued once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"

@@ -21,15 +21,18 @@ def requeue_orphaned_tasks(*, dead_after: timedelta = DEAD_AFTER) -> int:
     """Make RUNNING tasks whose worker has stopped beating READY again. Returns how many."""
     from django_tasks_db.models import DBTaskResult
 
-    alive = set(
-        WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - dead_after).values_list("worker_id", flat=True)
+    # Dead: a worker whose heartbeat row is there but stale (a worker that exits cleanly deletes its row,
+    # after finishing its task). A worker with no row at all (`caredesk worker --batch`, which does not
+    # beat) cannot be judged, so its tasks are left alone.
+    dead = set(
+        WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - dead_after).values_list("worker_id", flat=True)
     )
     # A task just claimed by a worker whose first beat has not landed yet is not orphaned: only tasks
     # started longer ago than a worker needs to beat are judged.
     running = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - dead_after
     ).only("pk", "worker_ids")
-    orphaned = [task.pk for task in running if not task.worker_ids or task.worker_ids[-1] not in alive]
+    orphaned = [task.pk for task in running if task.worker_ids and task.worker_ids[-1] in dead]
     if not orphaned:
         return 0
     # Conditional on still RUNNING: a task its worker finished a moment ago stays finished.

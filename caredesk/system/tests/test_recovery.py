@@ -33,13 +33,13 @@ def test_only_the_tasks_of_dead_workers_are_made_ready_again():
     WorkerHeartbeat.objects.create(worker_id="dead", hostname="b", seen_at=timezone.now() - timedelta(minutes=5))
     of_the_living = running_task("alive", started_seconds_ago=600)
     of_the_dead = running_task("dead", started_seconds_ago=600)
-    of_the_vanished = running_task("never-beat", started_seconds_ago=600)  # its heartbeat row is gone too
-    just_claimed = running_task("starting", started_seconds_ago=1)  # its first beat may not have landed
+    of_a_batch_worker = running_task("never-beat", started_seconds_ago=600)  # --batch workers do not beat
+    just_claimed = running_task("dead", started_seconds_ago=1)  # claimed moments ago: not judged yet
 
-    assert requeue_orphaned_tasks() == 2
+    assert requeue_orphaned_tasks() == 1
 
-    assert [status_of(row) for row in (of_the_living, of_the_dead, of_the_vanished, just_claimed)] == [
-        "RUNNING", "READY", "READY", "RUNNING",
+    assert [status_of(row) for row in (of_the_living, of_the_dead, of_a_batch_worker, just_claimed)] == [
+        "RUNNING", "READY", "RUNNING", "RUNNING",
     ]
     assert requeue_orphaned_tasks() == 0  # nothing left to give back
 

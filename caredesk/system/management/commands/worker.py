@@ -1,4 +1,5 @@
-"""caredesk worker: run background tasks, and say so every few seconds for /healthz."""
+"""caredesk worker: run background tasks, say so every few seconds for /healthz, and queue the periodic
+jobs (system.schedule) as they fall due."""
 
 import socket
 import threading
@@ -9,6 +10,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from caredesk.system import schedule
 from caredesk.system.models import WorkerHeartbeat
 
 HEARTBEAT_SECONDS = 10
@@ -39,6 +41,9 @@ class Command(BaseCommand):
         stop = threading.Event()
         if not batch:
             threading.Thread(target=beat, args=(worker_id, stop), daemon=True).start()
+            # Every worker runs the scheduler: the database decides which one queues each run, so the
+            # periodic jobs keep going as long as any worker does.
+            threading.Thread(target=schedule.run_forever, args=(stop,), daemon=True, name="scheduler").start()
         try:
             call_command(
                 "db_worker",
