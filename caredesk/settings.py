@@ -42,6 +42,18 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envaddresses(name: str) -> dict[str, str]:
+    """"support@example.com=Billing, orders@example.com=Deliveries" -> {address: team name}, addresses in
+    lower case. Empty when unset."""
+    addresses = {}
+    for item in envlist(name, ""):
+        address, equals, team = (part.strip() for part in item.partition("="))
+        if not equals or "@" not in address or not team:
+            raise ImproperlyConfigured(f"{name} must list address=team pairs separated by commas, not {item!r}")
+        addresses[address.lower()] = team
+    return addresses
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once per installation and kept on disk."""
     if key := env("SECRET_KEY"):
@@ -221,6 +233,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CAREDESK_MAX_ATTACHMENT_BYTES = envint("CAREDESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Email received by `caredesk smtpd`: a message above this size is refused at SMTP time (552), before it
+# is stored. The desk's own addresses, with the team each one's mail goes to; when set, mail to any other
+# address is refused (550), otherwise every address is taken and goes to the --team.
+CAREDESK_EMAIL_MAX_MESSAGE_BYTES = envint("CAREDESK_EMAIL_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+if CAREDESK_EMAIL_MAX_MESSAGE_BYTES < 1:
+    raise ImproperlyConfigured("CAREDESK_EMAIL_MAX_MESSAGE_BYTES must be at least 1")
+CAREDESK_EMAIL_ADDRESSES = envaddresses("CAREDESK_EMAIL_ADDRESSES")
 # A ticket handed on this many times is flagged as a run-around.
 CAREDESK_RUNAROUND_THRESHOLD = envint("CAREDESK_RUNAROUND_THRESHOLD", 3)
 # The public web form: submissions per address per hour.
