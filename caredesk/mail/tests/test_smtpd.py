@@ -6,7 +6,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from caredesk.conversations.models import Ticket
 from caredesk.mail import services, smtpd
@@ -35,8 +35,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def receiver(billing):
+def receiver(billing, monkeypatch):
     """receiver(lmtp=False) starts a receiver for Billing on a free port and returns the port."""
+    # The server's threads close their connections after each message, as with CONN_MAX_AGE=0: a kept one
+    # would stop PostgreSQL from dropping the test database at the end.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     controllers = []
 
     def start(*, lmtp: bool = False) -> int:
