@@ -49,7 +49,9 @@ def envaddresses(name: str) -> dict[str, str]:
     for item in envlist(name, ""):
         address, equals, team = (part.strip() for part in item.partition("="))
         if not equals or "@" not in address or not team:
-            raise ImproperlyConfigured(f"{name} must list address=team pairs separated by commas, not {item!r}")
+            raise ImproperlyConfigured(
+                f"{name} must list address=team pairs separated by commas, not {item!r}"
+            )
         addresses[address.lower()] = team
     return addresses
 

@@ -53,8 +53,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
         return super().get_queryset(request).defer("raw").annotate(head=head).select_related("team")
 
     def get_urls(self):
-        raw = path("<int:object_id>/raw/", self.admin_site.admin_view(self.raw_view), name="mail_inboundemail_raw")
-        return [raw, *super().get_urls()]
+        raw_view = self.admin_site.admin_view(self.raw_view)
+        return [path("<int:object_id>/raw/", raw_view, name="mail_inboundemail_raw"), *super().get_urls()]
 
     # Permission: admins only (accounts.permissions), whatever Django permissions a user was given.
 
@@ -103,7 +103,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
     def ticket_link(self, inbound: InboundEmail) -> str:
         if inbound.ticket_id is None:
             return "-"
-        return format_html('<a href="{}">#{}</a>', reverse("conversations:ticket", args=[inbound.ticket_id]), inbound.ticket_id)
+        url = reverse("conversations:ticket", args=[inbound.ticket_id])
+        return format_html('<a href="{}">#{}</a>', url, inbound.ticket_id)
 
     # The raw bytes and the retry
 

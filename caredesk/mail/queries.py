@@ -43,7 +43,8 @@ def _team_named(name: str, error: str) -> Team:
 def email_addresses() -> dict[str, str]:
     """The desk's own addresses (settings.CAREDESK_EMAIL_ADDRESSES, lower case) and the team name each
     one's mail goes to. Empty when unset: then mail to any address is taken."""
-    return {address.lower(): team for address, team in (getattr(settings, "CAREDESK_EMAIL_ADDRESSES", None) or {}).items()}
+    addresses = getattr(settings, "CAREDESK_EMAIL_ADDRESSES", None) or {}
+    return {address.strip().lower(): team for address, team in addresses.items()}
 
 
 def team_for_recipients(addresses: Iterable[str], default: Team | None) -> Team | None:

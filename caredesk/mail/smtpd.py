@@ -54,7 +54,9 @@ class Receiver:
         self.default_team = default_team
         self.lmtp = lmtp
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options):
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
         known = queries.email_addresses()
         if known and address.strip().lower() not in known:
             # Not for the desk: refusing it here keeps the receiver from taking mail for anyone else.
@@ -70,7 +72,7 @@ class Receiver:
                 raw, recipients=list(envelope.rcpt_tos), default_team=self.default_team
             )
         except Exception:  # noqa: BLE001 - whatever failed, nothing was stored: the sender must keep the mail
-            logger.exception("could not store a message from %s for %s", envelope.mail_from, envelope.rcpt_tos)
+            logger.exception("could not store a message from %s to %s", envelope.mail_from, envelope.rcpt_tos)
             return self._answer(envelope, TEMPORARY_FAILURE)
         logger.info("stored inbound email %s from %s", inbound.pk, envelope.mail_from)
         return self._answer(envelope, ACCEPTED)

@@ -43,7 +43,9 @@ class Command(BaseCommand):
     def handle(self, *, paths: list[str], team: str | None, history: bool, retry_failed: bool, **options):
         if retry_failed:
             if paths or team or history:
-                raise CommandError("--retry-failed processes the stored failed emails; give it no paths, --team or --history.")
+                raise CommandError(
+                    "--retry-failed processes the stored failed emails; give it no paths, --team or --history."
+                )
             return self.retry_failed()
         if not paths:
             raise CommandError("Give .eml files, folders of them, mbox files, or - for stdin; or --retry-failed.")
@@ -65,9 +67,9 @@ class Command(BaseCommand):
 
     def retry_failed(self) -> None:
         counts: Counter[Outcome] = Counter()
-        failed = InboundEmail.objects.only("pk").filter(status=InboundEmail.Status.FAILED).order_by("received_at", "pk")
-        # Ids first: processing changes the status the query filters on.
-        for inbound in list(failed):
+        failed = InboundEmail.objects.only("pk").filter(status=InboundEmail.Status.FAILED)
+        # Read first, then processed: processing changes the status the query filters on.
+        for inbound in list(failed.order_by("received_at", "pk")):
             inbound = services.process(inbound)
             outcome = services.outcome_of(inbound)
             counts[outcome] += 1

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=8025, help="Port to listen on (default 8025).")
-        parser.add_argument("--lmtp", action="store_true", help="Speak LMTP instead of SMTP (Postfix/Exim lmtp).")
+        parser.add_argument("--lmtp", action="store_true", help="Speak LMTP instead of SMTP (Postfix/Exim).")
         parser.add_argument(
             "--team",
             help="Team for new tickets of mail to no mapped address (default: CAREDESK_EMAIL_TEAM, else the "
@@ -34,7 +34,9 @@ class Command(BaseCommand):
             try:
                 queries.receiving_team(name)
             except queries.NoTeam as error:
-                raise CommandError(f"CAREDESK_EMAIL_ADDRESSES maps {address} to a team that does not exist. {error}") from None
+                raise CommandError(
+                    f"CAREDESK_EMAIL_ADDRESSES maps {address} to a team that does not exist. {error}"
+                ) from None
         receiver = smtpd.Receiver(default_team=default_team, lmtp=lmtp)
         protocol = "LMTP" if lmtp else "SMTP"
 
