@@ -50,7 +50,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         head = Substr("raw", 1, HEAD_BYTES, output_field=BinaryField())
-        return super().get_queryset(request).defer("raw").annotate(head=head).select_related("team")
+        return super().get_queryset(request).defer("raw").annotate(head=head)
 
     def get_urls(self):
         raw_view = self.admin_site.admin_view(self.raw_view)
