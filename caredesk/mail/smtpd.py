@@ -88,8 +88,11 @@ class DeskLMTP(LMTP):
     """aiosmtpd's LMTP, but refusing an oversized or malformed DATA once per recipient as LMTP requires:
     aiosmtpd answers it once, and the client, waiting for one answer per recipient, would lose count."""
 
+    # aiosmtpd's own answers to a refused DATA, the only ones it gives after the data instead of a handler.
+    DATA_REFUSALS = ("552 Error: Too much mail data", "500 Line too long")
+
     async def push(self, status):
-        if isinstance(status, str) and status.startswith(("552 ", "500 Line too long")) and self.envelope:
+        if isinstance(status, str) and status.startswith(self.DATA_REFUSALS) and self.envelope:
             for _ in self.envelope.rcpt_tos[1:]:
                 await super().push(status)
         await super().push(status)
