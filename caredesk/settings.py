@@ -42,6 +42,20 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envaddresses(name: str) -> dict[str, str]:
+    """"support@example.com=Billing, orders@example.com=Deliveries" -> {address: team name}, addresses in
+    lower case. Empty when unset."""
+    addresses = {}
+    for item in envlist(name, ""):
+        address, equals, team = (part.strip() for part in item.partition("="))
+        if not equals or "@" not in address or not team:
+            raise ImproperlyConfigured(
+                f"{name} must list address=team pairs separated by commas, not {item!r}"
+            )
+        addresses[address.lower()] = team
+    return addresses
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once per installation and kept on disk."""
     if key := env("SECRET_KEY"):
@@ -226,9 +240,14 @@ CAREDESK_EMAIL_REPLY_TO = env("CAREDESK_EMAIL_REPLY_TO", "")
 CAREDESK_MAX_ATTACHMENT_BYTES = envint("CAREDESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-# Inbound email: a message bigger than this is not downloaded from its IMAP mailbox; its headers are
-# stored as a failed email saying where it was left, so that it is seen and never blocks the rest.
+# Inbound email: a message bigger than this is refused by `caredesk smtpd` at SMTP time (552) and not
+# downloaded from an IMAP mailbox (its headers are stored as a failed email saying where it was left).
 CAREDESK_EMAIL_MAX_MESSAGE_BYTES = envint("CAREDESK_EMAIL_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+if CAREDESK_EMAIL_MAX_MESSAGE_BYTES < 1:
+    raise ImproperlyConfigured("CAREDESK_EMAIL_MAX_MESSAGE_BYTES must be at least 1")
+# The desk's own addresses for `caredesk smtpd`, with the team each one's mail goes to; when set, mail to
+# any other address is refused (550), otherwise every address is taken and goes to the --team.
+CAREDESK_EMAIL_ADDRESSES = envaddresses("CAREDESK_EMAIL_ADDRESSES")
 # IMAP polling: seconds a connection may wait on the server, and a CA file (PEM) to trust instead of the
 # system's certificate store, for a mail server with a private CA. Empty: the system's store.
 CAREDESK_IMAP_TIMEOUT_SECONDS = envint("CAREDESK_IMAP_TIMEOUT_SECONDS", 60)

@@ -1,13 +1,26 @@
+"""Admin pages for email: IMAP mailboxes (per team, with a connection check and "Poll now"), and
+inbound email — what failed and why, the raw .eml, and "Process again" after a fix."""
+
+from email import policy
+from email.parser import BytesHeaderParser
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import BinaryField
+from django.db.models.functions import Substr
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from caredesk.accounts import permissions
 from caredesk.system.queue import later
 
-from . import imap, tasks
-from .models import Mailbox
+from . import imap, services, tasks
+from .models import InboundEmail, Mailbox
 
 
 class MailboxForm(forms.ModelForm):
@@ -94,4 +107,124 @@ class MailboxAdmin(admin.ModelAdmin):
             ngettext("A poll of %(count)d mailbox is queued.", "Polls of %(count)d mailboxes are queued.", count)
             % {"count": count},
             messages.SUCCESS,
+        )
+
+
+# Sender and subject are read from the first bytes of each email only: the headers are there, and a page
+# of emails must not load every attachment from the database.
+HEAD_BYTES = 16 * 1024
+
+
+def _header(head: bytes, name: str) -> str:
+    """A header decoded for display; the raw value, or nothing, when it cannot be read."""
+    try:
+        message = BytesHeaderParser(policy=policy.default).parsebytes(head)
+        return " ".join(str(message.get(name, "")).split())
+    except Exception:  # noqa: BLE001 - a display must not fail on the broken headers that make emails fail
+        return ""
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """Every email received, for admins only, read-only: the raw bytes are never rewritten and an email is
+    never deleted. "Process again" retries the selected ones once their cause is fixed."""
+
+    list_display = ["received_at", "source", "sender", "subject", "status", "attempts", "error_first_line"]
+    list_filter = ["status", "source"]
+    ordering = ["-received_at", "-id"]
+    show_full_result_count = False  # no COUNT(*) over every email ever received
+    actions = ["process_again"]
+    fields = [
+        "received_at", "source", "sender", "subject", "status", "attempts", "error_in_full", "raw_email",
+        "message_id", "sha256", "team", "quiet", "ticket_link", "processed_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest):
+        head = Substr("raw", 1, HEAD_BYTES, output_field=BinaryField())
+        return super().get_queryset(request).defer("raw").annotate(head=head)
+
+    def get_urls(self):
+        raw_view = self.admin_site.admin_view(self.raw_view)
+        return [path("<int:object_id>/raw/", raw_view, name="mail_inboundemail_raw"), *super().get_urls()]
+
+    # Permission: admins only (accounts.permissions), whatever Django permissions a user was given.
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return permissions.is_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return permissions.is_admin(request.user)
+
+    def has_process_permission(self, request: HttpRequest) -> bool:
+        return permissions.is_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    # Columns and fields
+
+    @admin.display(description=_("sender"))
+    def sender(self, inbound: InboundEmail) -> str:
+        return _header(bytes(inbound.head or b""), "From")
+
+    @admin.display(description=_("subject"))
+    def subject(self, inbound: InboundEmail) -> str:
+        return _header(bytes(inbound.head or b""), "Subject")
+
+    @admin.display(description=_("error"))
+    def error_first_line(self, inbound: InboundEmail) -> str:
+        return inbound.error.splitlines()[0] if inbound.error else ""
+
+    @admin.display(description=_("error"))
+    def error_in_full(self, inbound: InboundEmail) -> str:
+        return format_html("<pre>{}</pre>", inbound.error) if inbound.error else "-"
+
+    @admin.display(description=_("raw email"))
+    def raw_email(self, inbound: InboundEmail) -> str:
+        url = reverse("admin:mail_inboundemail_raw", args=[inbound.pk])
+        return format_html('<a href="{}" download>{}</a>', url, _("Download .eml"))
+
+    @admin.display(description=_("ticket"))
+    def ticket_link(self, inbound: InboundEmail) -> str:
+        if inbound.ticket_id is None:
+            return "-"
+        url = reverse("conversations:ticket", args=[inbound.ticket_id])
+        return format_html('<a href="{}">#{}</a>', url, inbound.ticket_id)
+
+    # The raw bytes and the retry
+
+    def raw_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The email exactly as received, to open in a mail client or attach to a bug report."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        inbound = get_object_or_404(InboundEmail.objects.only("raw"), pk=object_id)
+        response = HttpResponse(bytes(inbound.raw), content_type="message/rfc822")
+        response["Content-Disposition"] = f'attachment; filename="inbound-email-{inbound.pk}.eml"'
+        return response
+
+    @admin.action(description=_("Process again"), permissions=["process"])
+    def process_again(self, request: HttpRequest, queryset) -> None:
+        """services.process on each selected email not finished yet (stored or failed); finished ones are
+        left alone, as process() would leave them."""
+        unfinished = InboundEmail.objects.only("pk").filter(
+            pk__in=queryset.values("pk"), status__in=services.UNFINISHED
+        ).order_by("received_at", "pk")
+        still_failing = processed = 0
+        for inbound in unfinished:
+            if services.process(inbound).status == InboundEmail.Status.FAILED:
+                still_failing += 1
+            else:
+                processed += 1
+        self.message_user(
+            request,
+            _("Processed again: %(processed)d now processed, %(failing)d still failing.")
+            % {"processed": processed, "failing": still_failing},
+            messages.WARNING if still_failing else messages.SUCCESS,
         )

@@ -1,6 +1,7 @@
 """Reads for the email channel: which ticket an email belongs to, and which team new email goes to."""
 
 import re
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -40,6 +41,26 @@ def _team_named(name: str, error: str) -> Team:
     if team is None:
         raise NoTeam(error)
     return team
+
+
+def email_addresses() -> dict[str, str]:
+    """The desk's own addresses (settings.CAREDESK_EMAIL_ADDRESSES, lower case) and the team name each
+    one's mail goes to. Empty when unset: then mail to any address is taken."""
+    addresses = getattr(settings, "CAREDESK_EMAIL_ADDRESSES", None) or {}
+    return {address.strip().lower(): team for address, team in addresses.items()}
+
+
+def team_for_recipients(addresses: Iterable[str], default: Team | None) -> Team | None:
+    """The team new tickets from an email go to: the team of its first recipient that is one of the desk's
+    addresses (email_addresses), else `default`. A mapped team that no longer exists is passed over: the
+    email still arrives, for the next recipient's team or the default."""
+    known = email_addresses()
+    for address in addresses:
+        if name := known.get(address.strip().lower()):
+            team = Team.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+            if team is not None:
+                return team
+    return default
 
 
 def ticket_replied_to(parsed: Parsed) -> Ticket | None:
