@@ -82,7 +82,7 @@ def test_html_only_mail_becomes_readable_text_and_sanitised_html():
         "<p>The <b>pies</b> were cold.<br>Please refund me.</p><script>alert('x')</script></body></html>",
     )
     parsed = parse(raw)
-    assert parsed.text == "Hello,\nThe pies were cold.\nPlease refund me."
+    assert parsed.text == "Hello,\n\nThe pies were cold.\nPlease refund me."
     assert parsed.html == "<p>Hello,</p><p>The <b>pies</b> were cold.<br>Please refund me.</p>"
 
 
