@@ -75,6 +75,7 @@ def _body(text: str | None, html: str) -> tuple[str, str, str]:
     """(new text, quoted text, html to show). The HTML is cut where its client marks the quote; when the
     text had a quote but the HTML has no marker, no HTML is kept, so the desk shows the new text alone
     rather than the whole history again above the fold."""
+    text = _lines(text) if text is not None else None
     new_html, quoted_html = html_parts.split_quote(html)
     if not html_to_text(new_html).strip():
         new_html, quoted_html = html, ""  # all quote (a forward with no comment): keep it whole
@@ -86,6 +87,10 @@ def _body(text: str | None, html: str) -> tuple[str, str, str]:
     if quoted and not quoted_html:
         new_html = ""
     return text, quoted, new_html
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def message_id_of(raw: bytes) -> str:

@@ -1,6 +1,7 @@
 """Headers as they were sent and as they read: ids, sender, decoded text, all safe to store."""
 
 import re
+from email.header import decode_header
 from email.message import Message
 from email.utils import getaddresses
 
@@ -37,9 +38,23 @@ def header(message: Message, name: str) -> str:
     """The decoded header (RFC 2047 encoded words become text); the raw header if it fails to parse."""
     try:
         value = message[name]
-        return clean(str(value)) if value is not None else ""
+        text = clean(str(value)) if value is not None else ""
     except Exception:  # noqa: BLE001 - the stdlib's header parser raises IndexError/AttributeError on some junk
         return raw_header(message, name)
+    if "\ufffd" in text:  # an encoded word in a charset the stdlib does not know: decode it as bodies are
+        return _decoded_words(raw_header(message, name)) or text
+    return text
+
+
+def _decoded_words(value: str) -> str:
+    try:
+        return clean("".join(
+            part.decode(charset or "utf-8", "replace") if isinstance(part, bytes) and not charset
+            else decode(part, charset) if isinstance(part, bytes) else part
+            for part, charset in decode_header(value)
+        ))
+    except Exception:  # noqa: BLE001 - malformed encoded words: the stdlib's reading stands
+        return ""
 
 
 def sender(message: Message) -> tuple[str, str]:

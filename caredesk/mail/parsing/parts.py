@@ -44,6 +44,11 @@ def other_parts(message: Message, *, skip: tuple) -> tuple[list[str], list[Attac
     for part in _leaves(message):
         if any(part is chosen for chosen in skip):
             continue
+        if part.get_content_maintype() == "multipart":
+            # A container the parser could not split (no boundary, or not the declared one): its words
+            # are in the raw payload, and would otherwise reach the desk as an unreadable attachment.
+            extra_text.append(clean(str(part.get_payload())))
+            continue
         filename = _filename(part)
         inline = part.get_content_disposition() != "attachment"
         if part.get_content_type() == "text/plain" and inline and not filename:

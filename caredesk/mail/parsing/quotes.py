@@ -9,7 +9,8 @@ import re
 
 _WROTE = re.compile(
     r"^\s*(?:On|Am|Le|El|Op|Il|Den|W dniu)\s.{3,300}?"
-    r"(?:wrote|schrieb|a\s+écrit|escribió|schreef|ha\s+scritto|skrev|napisał)\s*:\s*$",
+    # German and Dutch put the name after the verb: "Am ... schrieb Alice <a@b>:".
+    r"\b(?:wrote|schrieb|a\s+écrit|escribió|schreef|ha\s+scritto|skrev|napisał)\b(?:\s.{0,200}?)?\s*:\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 _ORIGINAL_MESSAGE = re.compile(

@@ -45,8 +45,9 @@ class Command(BaseCommand):
             counts[outcome] += 1
             if outcome == Outcome.FAILED:
                 self.stderr.write(f"email {number} (stored as {inbound.pk}) failed: {inbound.error}")
+        machine_sent = counts[Outcome.AUTO_REPLY] + counts[Outcome.BOUNCE]
         self.stdout.write(
             f"messages read {counts.total()}, new tickets {counts[Outcome.NEW_TICKET]}, "
             f"replies added {counts[Outcome.REPLY]}, duplicates skipped {counts[Outcome.DUPLICATE]}, "
-            f"auto-replies {counts[Outcome.AUTO_REPLY]}, failed {counts[Outcome.FAILED]} (stored for retry)"
+            f"auto-replies/bounces {machine_sent}, failed {counts[Outcome.FAILED]} (stored for retry)"
         )
