@@ -206,6 +206,8 @@ def _finish_message(message: Message, parsed: parsing.Parsed, *, accepted: list[
         changes["body_html"] = inline_pictures(message.body_html, urls)
     if changes:
         Message.objects.filter(pk=message.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(message, name, value)
 
 
 _CID = re.compile(r"""(["'])cid:([^"']+)\1""", re.IGNORECASE)

@@ -59,10 +59,12 @@ def bounce_of(raw: bytes) -> Bounce | None:
 
 
 def bounce_in(message: Message) -> Bounce | None:
-    if message.get_content_type() == "multipart/report":
-        report = _delivery_report(message)
-        if report is not None:
-            return report
+    # Only the report's own parts: a customer forwarding a bounce (as an attached email) is writing to us.
+    parts = message.get_payload() if message.get_content_type() == "multipart/report" and message.is_multipart() else []
+    status_part = next((part for part in parts if part.get_content_type() == "message/delivery-status"), None)
+    if status_part is not None:
+        # A standard report says itself whether delivery failed: its subject and text are not guessed at.
+        return _delivery_report(message, status_part)
     if _looks_like_bounce(message):
         return _scanned(message)
     return None
@@ -75,13 +77,10 @@ def _looks_like_bounce(message: Message) -> bool:
     return bool(_BOUNCE_SUBJECT.search(subject)) and (bool(_DAEMONS.match(address)) or null_sender)
 
 
-def _delivery_report(message: Message) -> Bounce | None:
+def _delivery_report(message: Message, status_part: Message) -> Bounce | None:
     """RFC 3464: the per-recipient fields of the message/delivery-status part, and the original's
     headers from its message/rfc822 or text/rfc822-headers part. None when no recipient failed (a delay
     notice is not a failure)."""
-    status_part = next((part for part in message.walk() if part.get_content_type() == "message/delivery-status"), None)
-    if status_part is None:
-        return None
     recipients, statuses, diagnostics = [], [], []
     for block in _blocks(status_part):
         action = raw_header(block, "Action").strip().lower()

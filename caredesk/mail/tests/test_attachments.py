@@ -52,3 +52,44 @@ def test_a_too_big_attachment_is_skipped_and_noted_on_the_desk_but_the_message_i
         0,
     )
     assert inbound.error == "Attachment pies.jpg skipped: pies.jpg is 2.9\xa0KB; attachments can be at most 1000\xa0bytes."
+
+
+def _with_inline_picture(cid: str = "pie@mail.example.com") -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Mrs Miggins <miggins@example.com>"
+    message["Subject"] = "The squashed pie"
+    message.set_content("See the picture.")
+    message.add_alternative(f'<p>See <img src="cid:{cid}" alt="pie"></p>', subtype="html")
+    message.get_payload()[1].add_related(b"\x89PNG pie", maintype="image", subtype="png", cid=f"<{cid}>",
+                                         filename="pie.png")
+    return message.as_bytes()
+
+
+def test_an_inline_picture_is_shown_from_the_stored_attachment(billing):
+    inbound, _ = services.receive(_with_inline_picture(), source="ingest", team=billing)
+    picture = Attachment.objects.get()
+    message = inbound.desk_message
+    message.refresh_from_db()
+    assert (picture.filename, message.body_html) == (
+        "pie.png", f'<p>See <img src="{picture.get_absolute_url()}" alt="pie"></p>',
+    )
+
+
+def test_an_inline_picture_that_was_refused_keeps_its_cid_and_a_note(billing, settings):
+    settings.CAREDESK_MAX_ATTACHMENT_BYTES = 3
+    inbound, _ = services.receive(_with_inline_picture(), source="ingest", team=billing)
+    message = inbound.desk_message
+    message.refresh_from_db()
+    assert message.body_html == (
+        '<p>See <img src="cid:pie@mail.example.com" alt="pie"></p><p>[Attachment pie.png (8&nbsp;bytes) was not '
+        "attached: larger than the 3&nbsp;bytes limit. It is kept in the original email.]</p>"
+    )
+
+
+def test_inline_pictures_replaces_only_the_ids_it_knows():
+    html = '<img src="cid:a@x"><img src=\'cid:b@x\'><a href="cid:a@x">a</a>'
+    assert services.inline_pictures(html, {"a@x": "/attachments/1/"}) == (
+        '<img src="/attachments/1/"><img src=\'cid:b@x\'><a href="/attachments/1/">a</a>'
+    )
