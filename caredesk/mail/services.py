@@ -103,8 +103,8 @@ def outcome_of(inbound: InboundEmail) -> Outcome:
 def process(inbound: InboundEmail) -> InboundEmail:
     """Parse a stored email and add it to the desk: a reply on the ticket it continues
     (queries.ticket_replied_to), else a new email ticket for the team it was received for. Auto-replies
-    and delivery failures are recorded, never made messages. Returns the email as it now is; on any error it is FAILED with the
-    error kept, nothing else written, and can be processed again."""
+    and delivery failures are recorded, never made messages. Returns the email as it now is; on any error
+    it is FAILED with the error kept, nothing else written, and can be processed again."""
     try:
         with transaction.atomic():
             inbound = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
@@ -141,9 +141,11 @@ def _process(inbound: InboundEmail) -> None:
     inbound.processed_at = clock.now()
     if parsed.bounce is not None:
         # Linked to the ticket of the email that bounced, found by its Message-ID or its thread headers.
-        _record_machine_mail(inbound, InboundEmail.Status.BOUNCE, queries.ticket_replied_to(
-            dataclasses.replace(parsed, in_reply_to=[parsed.bounce.message_id] if parsed.bounce.message_id else [], references=parsed.bounce.thread)
-        ))
+        bounced = parsed.bounce
+        original = dataclasses.replace(
+            parsed, in_reply_to=[bounced.message_id] if bounced.message_id else [], references=bounced.thread
+        )
+        _record_machine_mail(inbound, InboundEmail.Status.BOUNCE, queries.ticket_replied_to(original))
         return
     if parsed.auto_reply:
         # Kept and linked to its ticket for the record, but never a message: answering or reopening on an

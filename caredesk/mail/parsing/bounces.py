@@ -60,7 +60,8 @@ def bounce_of(raw: bytes) -> Bounce | None:
 
 def bounce_in(message: Message) -> Bounce | None:
     # Only the report's own parts: a customer forwarding a bounce (as an attached email) is writing to us.
-    parts = message.get_payload() if message.get_content_type() == "multipart/report" and message.is_multipart() else []
+    is_report = message.get_content_type() == "multipart/report" and message.is_multipart()
+    parts = message.get_payload() if is_report else []
     status_part = next((part for part in parts if part.get_content_type() == "message/delivery-status"), None)
     if status_part is not None:
         # A standard report says itself whether delivery failed: its subject and text are not guessed at.
@@ -109,7 +110,8 @@ def _blocks(status_part: Message) -> list[Message]:
         return payload
     # Some servers send the fields base64-encoded: the parser leaves them as one string.
     text = decode(status_part.get_payload(decode=True) or b"", "utf-8")
-    return [HeaderParser(policy=policy.compat32).parsestr(block.strip() + "\n") for block in re.split(r"\n\s*\n", text)]
+    parser = HeaderParser(policy=policy.compat32)
+    return [parser.parsestr(block.strip() + "\n") for block in re.split(r"\n\s*\n", text)]
 
 
 def _after_type(value: str) -> str:
