@@ -14,7 +14,7 @@ _ALIASES = {
 }
 # Single-byte labels: any bytes "decode" by them, so text that is really UTF-8 would turn into "CafÃ©".
 # Strict UTF-8 is tried first for them: real Latin-1 prose is almost never valid UTF-8 by accident.
-_SINGLE_BYTE = {"ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15", "cp1250", "iso8859-2"}
+_SINGLE_BYTE = {"ascii", "iso8859-1", "cp1252", "iso8859-15", "cp1250", "iso8859-2"}
 
 
 def decode(payload: bytes, charset: str) -> str:
