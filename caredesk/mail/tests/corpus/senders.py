@@ -45,6 +45,14 @@ def _headers(message: EmailMessage, *, sender, subject, message_id, minute, in_r
     message["MIME-Version"] = "1.0"
 
 
+def _as_bytes(message: EmailMessage, boundary: str) -> bytes:
+    """The message with its client's boundary style, numbered for nested parts; the standard library would
+    pick random ones, and the corpus must be the same bytes every time it is written."""
+    for number, part in enumerate(part for part in message.walk() if part.is_multipart()):
+        part.set_boundary(boundary if number == 0 else f"{boundary}_{number}")
+    return message.as_bytes()
+
+
 def _html_paragraphs(text: str, wrap: str = "div") -> str:
     return "".join(f"<{wrap}>{html_lib.escape(line) or '<br>'}</{wrap}>" for line in text.split("\n"))
 
@@ -75,8 +83,7 @@ def gmail(*, sender, subject, text, message_id, minute, quote=None, lang="en", i
     for filename, content_type, content in attachments:
         maintype, subtype = content_type.split("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-    message.set_boundary(f"000000000000{message_id[:16].replace('@', '0'):0<16}")
-    return message.as_bytes()
+    return _as_bytes(message, f"000000000000{message_id[:16].replace('@', '0'):0<16}")
 
 
 def outlook(*, sender, subject, text, message_id, minute, quote=None, in_reply_to=None, references=None,
@@ -114,8 +121,7 @@ def outlook(*, sender, subject, text, message_id, minute, quote=None, in_reply_t
     for filename, content_type, content in attachments:
         maintype, subtype = content_type.split("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-    message.set_boundary(f"_000_{message_id.split('@')[0][:20]}_")
-    return message.as_bytes()
+    return _as_bytes(message, f"_000_{message_id.split('@')[0][:20]}_")
 
 
 def apple(*, sender, subject, text, message_id, minute, quote=None, in_reply_to=None, references=None,
@@ -146,8 +152,7 @@ def apple(*, sender, subject, text, message_id, minute, quote=None, in_reply_to=
         html_part = message.get_payload()[1]
         html_part.add_related(inline_image[1], maintype="image", subtype=filename.rsplit(".", 1)[1],
                               cid=f"<{cid}>", filename=filename, disposition="inline")
-    message.set_boundary(f"Apple-Mail={message_id[:8].upper()}-3B2D-4E21-9B7A-0C5E1F2A6D8C")
-    return message.as_bytes()
+    return _as_bytes(message, f"Apple-Mail={message_id[:8].upper()}-3B2D-4E21-9B7A-0C5E1F2A6D8C")
 
 
 def thunderbird(*, sender, subject, text, message_id, minute, quote=None, signature=None, in_reply_to=None,
@@ -165,7 +170,7 @@ def thunderbird(*, sender, subject, text, message_id, minute, quote=None, signat
         body = f"{text}\n\nOn 02/11/2026 09:30, {name} wrote:\n{_quoted(quoted_text)}\n" + \
             (f"\n-- \n{signature}" if signature else "")
     message.set_content(body, params={"format": "flowed"})
-    return message.as_bytes()
+    return _as_bytes(message, f"=_{message_id.split('@')[0]}")
 
 
 def mobile(*, sender, subject, text, message_id, minute, footer, quote=None, in_reply_to=None,
@@ -179,7 +184,7 @@ def mobile(*, sender, subject, text, message_id, minute, footer, quote=None, in_
         name, address, quoted_text = quote
         body += f"\n\n> On 2 Nov 2026, at 09:30, {name} <{address}> wrote:\n>\n{_quoted(quoted_text)}"
     message.set_content(body)
-    return message.as_bytes()
+    return _as_bytes(message, f"=_{message_id.split('@')[0]}")
 
 
 def plain(*, sender, subject, text, message_id, minute, charset="utf-8", cte="8bit", in_reply_to=None,
@@ -197,7 +202,7 @@ def plain(*, sender, subject, text, message_id, minute, charset="utf-8", cte="8b
     for filename, content_type, content in attachments:
         maintype, subtype = content_type.split("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-    return message.as_bytes()
+    return _as_bytes(message, f"=_{message_id.split('@')[0]}")
 
 
 def forwarded_as_attachment(*, sender, subject, text, message_id, minute, original: bytes) -> bytes:
@@ -208,7 +213,7 @@ def forwarded_as_attachment(*, sender, subject, text, message_id, minute, origin
     _headers(message, sender=sender, subject=subject, message_id=message_id, minute=minute)
     message.set_content(text)
     message.add_attachment(message_from_bytes(original, policy=policy.default))
-    return message.as_bytes()
+    return _as_bytes(message, f"=_{message_id.split('@')[0]}")
 
 
 # Delivery failures --------------------------------------------------------------------------------------
