@@ -34,6 +34,8 @@ def auto_reply(message: Message) -> str:
     precedence = raw_header(message, "Precedence")
     if precedence.strip().lower() in _AUTO_PRECEDENCE:
         return f"Precedence: {precedence}"
+    if message.get_content_type() == "multipart/report":  # a delay notice or read receipt: a server's doing
+        return "Content-Type: multipart/report"
     subject = header(message, "Subject")
     if is_out_of_office(subject):
         return f"Subject: {subject}"

@@ -60,6 +60,16 @@ def test_plain_text_bounces_are_scanned_for_the_original_and_the_failed_address(
     assert diagnostic in bounce.diagnostic
 
 
+def test_a_delay_notice_without_auto_submitted_is_still_recorded_as_an_auto_reply(billing):
+    raw = senders.dsn(reporter="relay.example", recipient="a@example.com", status="4.4.1", action="delayed",
+                      diagnostic="451 timeout", original_id=ORIGINAL, message_id="dsn-5@relay.example")
+    raw = raw.replace(b"Auto-Submitted: auto-replied\r\n", b"")
+    inbound, outcome = services.receive(raw, source="ingest", team=billing)
+    assert (outcome, parsing.parse(raw).auto_reply, Ticket.objects.count()) == (
+        Outcome.AUTO_REPLY, "Content-Type: multipart/report", 0,
+    )
+
+
 def test_a_customer_writing_undeliverable_in_the_subject_is_no_bounce():
     assert bounce_of(eml(subject="Undeliverable: my parcel", text="Your courier says undeliverable.")) is None
 
