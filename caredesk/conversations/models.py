@@ -154,6 +154,9 @@ class Message(models.Model):
     body_text = models.TextField()
     # Sanitised with nh3 before it is stored; templates may mark it safe.
     body_html = models.TextField(blank=True)
+    # The quoted history and signature split from an email's new text (mail.parsing): shown folded.
+    # db_default too: the seeder writes message rows with raw SQL and names only the columns it fills.
+    quoted = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -264,7 +264,7 @@ class TimelineItem:
 
 # Of the people on a timeline, only what names them: loading whole user rows cost more than the rest.
 PERSON_FIELDS = ("first_name", "last_name", "email")
-MESSAGE_FIELDS = ("ticket_id", "kind", "author_id", "customer_id", "body_text", "body_html", "created_at")
+MESSAGE_FIELDS = ("ticket_id", "kind", "author_id", "customer_id", "body_text", "body_html", "quoted", "created_at")
 AUTHOR_FIELDS = (*(f"author__{name}" for name in PERSON_FIELDS), "customer__name")
 
 

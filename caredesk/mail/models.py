@@ -26,6 +26,7 @@ class InboundEmail(models.Model):
         PROCESSED = "processed", _("Processed")
         FAILED = "failed", _("Failed, stored for retry")
         AUTO_REPLY = "auto_reply", _("Auto-reply, not made a message")
+        BOUNCE = "bounce", _("Delivery failure")
 
     raw = models.BinaryField()
     sha256 = models.CharField(max_length=64, db_index=True)

@@ -5,21 +5,27 @@ lost when processing fails: the email stays stored with its error and `process` 
 is idempotent; an email already processed is left alone.
 """
 
+import dataclasses
 import hashlib
+import html
 import logging
+import re
 from enum import StrEnum
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 
 from caredesk.accounts.models import Team
 from caredesk.conversations import attachments as attachment_store
 from caredesk.conversations import search
 from caredesk.conversations import services as conversations
-from caredesk.conversations.models import Message, Ticket
+from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers.services import customer_for_email
 from caredesk.system import clock
 from caredesk.system.queue import suppressed
@@ -34,6 +40,8 @@ UNFINISHED = (InboundEmail.Status.STORED, InboundEmail.Status.FAILED)
 NO_TEXT = "(This email had no text.)"
 # What processing writes; the raw bytes are never rewritten.
 OUTCOME_FIELDS = ["status", "error", "attempts", "processed_at", "ticket", "desk_message", "started_ticket"]
+# Statuses of emails a machine sent: recorded and linked to their ticket, never made messages.
+MACHINE_SENT = (InboundEmail.Status.AUTO_REPLY, InboundEmail.Status.BOUNCE)
 
 
 class Outcome(StrEnum):
@@ -43,6 +51,7 @@ class Outcome(StrEnum):
     REPLY = "reply"
     DUPLICATE = "duplicate"
     AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
     FAILED = "failed"
 
 
@@ -84,6 +93,8 @@ def receive(
 def outcome_of(inbound: InboundEmail) -> Outcome:
     if inbound.status == InboundEmail.Status.AUTO_REPLY:
         return Outcome.AUTO_REPLY
+    if inbound.status == InboundEmail.Status.BOUNCE:
+        return Outcome.BOUNCE
     if inbound.status == InboundEmail.Status.PROCESSED:
         return Outcome.NEW_TICKET if inbound.started_ticket else Outcome.REPLY
     return Outcome.FAILED
@@ -92,8 +103,8 @@ def outcome_of(inbound: InboundEmail) -> Outcome:
 def process(inbound: InboundEmail) -> InboundEmail:
     """Parse a stored email and add it to the desk: a reply on the ticket it continues
     (queries.ticket_replied_to), else a new email ticket for the team it was received for. Auto-replies
-    are recorded, never made messages. Returns the email as it now is; on any error it is FAILED with the
-    error kept, nothing else written, and can be processed again."""
+    and delivery failures are recorded, never made messages. Returns the email as it now is; on any error
+    it is FAILED with the error kept, nothing else written, and can be processed again."""
     try:
         with transaction.atomic():
             inbound = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
@@ -128,21 +139,29 @@ def _process(inbound: InboundEmail) -> None:
     parsed = parsing.parse(bytes(inbound.raw))
     inbound.attempts += 1
     inbound.processed_at = clock.now()
+    if parsed.bounce is not None:
+        # Linked to the ticket of the email that bounced, found by its Message-ID or its thread headers.
+        bounced = parsed.bounce
+        original = dataclasses.replace(
+            parsed, in_reply_to=[bounced.message_id] if bounced.message_id else [], references=bounced.thread
+        )
+        _record_machine_mail(inbound, InboundEmail.Status.BOUNCE, queries.ticket_replied_to(original))
+        return
     if parsed.auto_reply:
         # Kept and linked to its ticket for the record, but never a message: answering or reopening on an
         # out-of-office is how two desks end up mailing each other forever.
-        inbound.ticket = queries.ticket_replied_to(parsed)
-        inbound.status = InboundEmail.Status.AUTO_REPLY
-        inbound.error = ""
-        inbound.save(update_fields=OUTCOME_FIELDS)
+        _record_machine_mail(inbound, InboundEmail.Status.AUTO_REPLY, queries.ticket_replied_to(parsed))
         return
     customer = customer_for_email(_sender_of(parsed), name=parsed.from_name)
-    files, skipped = _acceptable_files(parsed.attachments)
-    body = parsed.text.strip() or NO_TEXT
+    accepted, skipped = _acceptable_files(parsed.attachments)
+    files = [upload for _, upload in accepted]
+    notes = [note for _, note in skipped]
+    body = "\n\n".join([parsed.text.strip() or NO_TEXT, *notes])
+    body_html = parsed.html + "".join(f"<p>{html.escape(note)}</p>" for note in notes) if parsed.html else ""
     ticket = queries.ticket_replied_to(parsed)
     if ticket is not None:
         message = conversations.customer_reply(
-            ticket, customer=customer, body=body, body_html=parsed.html, files=files
+            ticket, customer=customer, body=body, body_html=body_html, files=files
         )
         # A reply to a closed ticket opens a follow-up ticket (conversations.customer_reply), whose first
         # message it is; a reply to a merged ticket goes to the survivor, as a reply.
@@ -152,19 +171,59 @@ def _process(inbound: InboundEmail) -> None:
             customer=customer,
             subject=parsed.subject or "(no subject)",
             body=body,
-            body_html=parsed.html,
+            body_html=body_html,
             team=inbound.team or queries.receiving_team(),
             channel=Ticket.Channel.EMAIL,
             files=files,
         )
         message = Message.objects.filter(ticket=ticket).order_by("pk").first()
         started = True
+    _finish_message(message, parsed, accepted=[attachment for attachment, _ in accepted])
     inbound.desk_message = message
     inbound.ticket_id = message.ticket_id
     inbound.started_ticket = started
     inbound.status = InboundEmail.Status.PROCESSED
-    inbound.error = "\n".join(skipped)
+    inbound.error = "\n".join(line for line, _ in skipped)
     inbound.save(update_fields=OUTCOME_FIELDS)
+
+
+def _record_machine_mail(inbound: InboundEmail, status: InboundEmail.Status, ticket: Ticket | None) -> None:
+    inbound.ticket = ticket
+    inbound.status = status
+    inbound.error = ""
+    inbound.save(update_fields=OUTCOME_FIELDS)
+
+
+def _finish_message(message: Message, parsed: parsing.Parsed, *, accepted: list[parsing.Attachment]) -> None:
+    """What the desk's message services do not take: the folded quote, and inline pictures ("cid:" in the
+    HTML) pointed at the attachments the desk stored for them, which `accepted` lists in saving order."""
+    changes = {"quoted": parsed.quoted} if parsed.quoted else {}
+    stored = list(Attachment.objects.filter(message=message).order_by("pk"))
+    urls = {
+        attachment.content_id: saved.get_absolute_url()
+        for attachment, saved in zip(accepted, stored)
+        if attachment.content_id
+    }
+    if urls and "cid:" in message.body_html:
+        changes["body_html"] = inline_pictures(message.body_html, urls)
+    if changes:
+        Message.objects.filter(pk=message.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(message, name, value)
+
+
+_CID = re.compile(r"""(["'])cid:([^"']+)\1""", re.IGNORECASE)
+
+
+def inline_pictures(body_html: str, urls: dict[str, str]) -> str:
+    """body_html with each "cid:ID" whose picture was stored replaced by the stored file's URL; a cid:
+    without a stored picture (refused, or never sent) is left as it was."""
+
+    def url_for(match: re.Match) -> str:
+        url = urls.get(html.unescape(match.group(2)).strip())
+        return f"{match.group(1)}{url}{match.group(1)}" if url else match.group(0)
+
+    return _CID.sub(url_for, body_html)
 
 
 def _sender_of(parsed: parsing.Parsed) -> str:
@@ -177,19 +236,39 @@ def _sender_of(parsed: parsing.Parsed) -> str:
     return parsed.from_address
 
 
-def _acceptable_files(attachments: list[parsing.Attachment]) -> tuple[list[SimpleUploadedFile], list[str]]:
-    """The attachments that pass the desk's size and type check, and a line for each one left out. A
-    refused attachment never costs the customer their message; it is still in the stored raw email."""
-    files, skipped = [], []
+def _acceptable_files(
+    attachments: list[parsing.Attachment],
+) -> tuple[list[tuple[parsing.Attachment, SimpleUploadedFile]], list[tuple[str, str]]]:
+    """The attachments that pass the desk's size and type check, and for each one left out a line for
+    InboundEmail.error and a line for the customer's message on the desk, so the agent sees that
+    something is missing. A refused attachment never costs the customer their message; it is
+    still in the stored raw email."""
+    accepted, skipped = [], []
     for attachment in attachments:
         upload = SimpleUploadedFile(attachment.filename, attachment.content, attachment.content_type)
         try:
             attachment_store.validate([upload])
         except ValidationError as error:
-            skipped.append(f"Attachment {attachment.filename} skipped: {' '.join(error.messages)}")
+            line = f"Attachment {attachment.filename} skipped: {' '.join(error.messages)}"
+            skipped.append((line, _not_attached(upload, error)))
         else:
-            files.append(upload)
-    return files, skipped
+            accepted.append((attachment, upload))
+    return accepted, skipped
+
+
+def _not_attached(upload: SimpleUploadedFile, error: ValidationError) -> str:
+    """The note for the agent; the validation error speaks to the customer ("Send it as a ZIP")."""
+    limit = settings.CAREDESK_MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        reason = f"larger than the {filesizeformat(limit)} limit."
+    elif PurePath(upload.name.lower()).suffix in attachment_store.FORBIDDEN_EXTENSIONS:
+        reason = "files of this type can run programs."
+    else:
+        reason = " ".join(error.messages)
+    return (
+        f"[Attachment {upload.name} ({filesizeformat(upload.size)}) was not attached: {reason} "
+        "It is kept in the original email.]"
+    )
 
 
 def _describe(error: Exception) -> str:

@@ -108,6 +108,9 @@ class MessageOut(Schema):
     author_name: str
     body_text: str
     body_html: str = Field(description="The stored HTML, sanitised with nh3 before it was stored.")
+    quoted: str = Field(
+        description="For an email: the quoted history and signature split from its new text; empty otherwise."
+    )
     created_at: datetime
     attachments: list[AttachmentOut]
 

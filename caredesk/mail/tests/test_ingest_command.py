@@ -23,7 +23,7 @@ def ingest(*args, stdin: bytes = b"") -> tuple[str, str]:
 def summary(read, new, replies, duplicates, auto, failed) -> str:
     return (
         f"messages read {read}, new tickets {new}, replies added {replies}, duplicates skipped {duplicates}, "
-        f"auto-replies {auto}, failed {failed} (stored for retry)\n"
+        f"auto-replies/bounces {auto}, failed {failed} (stored for retry)\n"
     )
 
 

@@ -82,7 +82,7 @@ def test_html_only_mail_becomes_readable_text_and_sanitised_html():
         "<p>The <b>pies</b> were cold.<br>Please refund me.</p><script>alert('x')</script></body></html>",
     )
     parsed = parse(raw)
-    assert parsed.text == "Hello,\nThe pies were cold.\nPlease refund me."
+    assert parsed.text == "Hello,\n\nThe pies were cold.\nPlease refund me."
     assert parsed.html == "<p>Hello,</p><p>The <b>pies</b> were cold.<br>Please refund me.</p>"
 
 
@@ -144,3 +144,87 @@ def test_auto_replies_are_recognised_by_their_headers():
     assert parse(eml(headers={"Precedence": "Bulk"})).auto_reply == "Precedence: Bulk"
     assert parse(eml(headers={"Precedence": "first-class"})).auto_reply == ""
     assert parse(eml()).auto_reply == ""
+
+
+# Charsets: mislabelled or unknown labels decode sensibly and never crash --------------------------------
+
+
+def test_bytes_labelled_us_ascii_that_are_utf8_are_read_as_utf8():
+    assert decode("Crème brûlée".encode(), "us-ascii") == "Crème brûlée"
+
+
+def test_utf8_labelled_latin1_is_read_as_utf8_not_as_mojibake():
+    assert decode("Déjà payé".encode(), "iso-8859-1") == "Déjà payé"
+
+
+def test_real_latin1_text_still_reads_as_latin1():
+    assert decode("Déjà payé".encode("latin-1"), "iso-8859-1") == "Déjà payé"
+
+
+def test_mysqls_utf8mb4_label_is_utf8():
+    assert decode("Ünïcödé".encode(), "utf8mb4") == "Ünïcödé"
+
+
+def test_outlooks_korean_label_is_known():
+    assert decode("주문".encode("cp949"), "ks_c_5601-1987") == "주문"
+
+
+def test_an_unknown_label_reads_utf8_and_else_windows_1252():
+    assert (decode("Café".encode(), "x-unknown"), decode(b"Caf\xe9 \x93ok\x94", "x-unknown")) == (
+        "Café", "Café \u201cok\u201d",
+    )
+
+
+def test_an_encoded_word_in_an_unknown_charset_is_decoded_like_a_body():
+    raw = b"From: zoe@example.fr\r\nSubject: =?x-unknown?Q?caf=E9?=\r\n\r\nHi\r\n"
+    assert parse(raw).subject == "café"
+
+
+def test_raw_utf8_in_headers_is_read_as_utf8():
+    raw = "From: Jürgen <j@example.de>\r\nSubject: Größe – falsch\r\n\r\nHi\r\n".encode()
+    parsed = parse(raw)
+    assert (parsed.subject, parsed.from_name) == ("Größe – falsch", "Jürgen")
+
+
+def test_carriage_returns_of_any_kind_become_newlines():
+    assert parse(b"From: a@example.com\nSubject: x\n\nOne\r\nTwo\rThree\n").text == "One\nTwo\nThree"
+
+
+def test_a_multipart_the_parser_cannot_split_keeps_its_words_as_text():
+    raw = (b"From: a@example.com\r\nSubject: x\r\nContent-Type: multipart/mixed\r\n\r\n"
+           b"No boundary was declared.\r\n")
+    parsed = parse(raw)
+    assert (parsed.text, parsed.attachments) == ("No boundary was declared.", [])
+
+
+# HTML to text -----------------------------------------------------------------------------------------
+
+
+def test_html_paragraphs_lists_and_tables_stay_readable():
+    from caredesk.mail.parsing import html_to_text
+
+    html = ("<p>Hello,</p><p>My order:</p><ul><li>Apple pie</li><li>Cherry <b>pie</b></li></ul>"
+            "<ol><li>First</li><li>Second</li></ol><table><tr><td>Total</td><td>£12</td></tr></table>"
+            "<div>Thanks<br>Mrs Miggins</div>")
+    assert html_to_text(html) == (
+        "Hello,\n\nMy order:\n\n- Apple pie\n- Cherry pie\n\n1. First\n2. Second\n\nTotal  £12\n\n"
+        "Thanks\nMrs Miggins"
+    )
+
+
+def test_html_whitespace_is_collapsed_and_scripts_dropped():
+    from caredesk.mail.parsing import html_to_text
+
+    assert html_to_text("<p>Twelve\n   pies,\n\tplease.</p><script>steal()</script><style>p{}</style>") == (
+        "Twelve pies, please."
+    )
+
+
+def test_inline_pictures_keep_their_content_id():
+    message = EmailMessage()
+    message["From"] = "miggins@example.com"
+    message.set_content("See the picture.")
+    message.add_alternative('<p>See <img src="cid:pie@x"></p>', subtype="html")
+    message.get_payload()[1].add_related(b"\x89PNG", maintype="image", subtype="png", cid="<pie@x>", filename="p.png")
+    [picture] = parse(message.as_bytes()).attachments
+    assert (picture.filename, picture.content_id) == ("p.png", "pie@x")

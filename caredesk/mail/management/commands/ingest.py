@@ -79,8 +79,9 @@ class Command(BaseCommand):
 
 
 def summary(counts: Counter[Outcome]) -> str:
+    machine_sent = counts[Outcome.AUTO_REPLY] + counts[Outcome.BOUNCE]
     return (
         f"messages read {counts.total()}, new tickets {counts[Outcome.NEW_TICKET]}, "
         f"replies added {counts[Outcome.REPLY]}, duplicates skipped {counts[Outcome.DUPLICATE]}, "
-        f"auto-replies {counts[Outcome.AUTO_REPLY]}, failed {counts[Outcome.FAILED]} (stored for retry)"
+        f"auto-replies/bounces {machine_sent}, failed {counts[Outcome.FAILED]} (stored for retry)"
     )

@@ -1,0 +1,94 @@
+"""Headers as they were sent and as they read: ids, sender, decoded text, all safe to store."""
+
+import re
+from email.header import decode_header
+from email.message import Message
+from email.utils import getaddresses
+
+from ..models import MESSAGE_ID_LENGTH
+from .charsets import decode
+
+_ANGLE_ID = re.compile(r"<([^<>]*)>")
+
+
+def normalise_id(value: str) -> str:
+    """"<Abc@Example.com> " -> "abc@example.com": the first id in angle brackets (or the whole value when
+    there are none), without whitespace, lower case. Empty for a missing header."""
+    ids = message_ids(value)
+    return ids[0] if ids else ""
+
+
+def message_ids(value: str) -> list[str]:
+    """All ids of an In-Reply-To or References header, normalised as Message-IDs are, in header order."""
+    value = clean(value or "")
+    found = _ANGLE_ID.findall(value) or [value]
+    ids = [re.sub(r"\s+", "", item).lower()[:MESSAGE_ID_LENGTH] for item in found]
+    return [item for item in ids if item]
+
+
+def raw_header(message: Message, name: str) -> str:
+    """The header as it was sent (unfolded), without the standard library's parsing."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return clean(re.sub(r"\r?\n[ \t]*", " ", str(value)))
+    return ""
+
+
+def header(message: Message, name: str) -> str:
+    """The decoded header (RFC 2047 encoded words become text); the raw header if it fails to parse."""
+    try:
+        value = message[name]
+        text = clean(str(value)) if value is not None else ""
+    except Exception:  # noqa: BLE001 - the stdlib's header parser raises IndexError/AttributeError on some junk
+        return raw_header(message, name)
+    if "\ufffd" in text:  # an encoded word in a charset the stdlib does not know: decode it as bodies are
+        return _decoded_words(raw_header(message, name)) or text
+    return text
+
+
+def _decoded_words(value: str) -> str:
+    try:
+        return clean("".join(
+            part.decode(charset or "utf-8", "replace") if isinstance(part, bytes) and not charset
+            else decode(part, charset) if isinstance(part, bytes) else part
+            for part, charset in decode_header(value)
+        ))
+    except Exception:  # noqa: BLE001 - malformed encoded words: the stdlib's reading stands
+        return ""
+
+
+def sender(message: Message) -> tuple[str, str]:
+    """(name, address) from From, read by the stdlib's address parser or, when that fails or finds no
+    address, from the raw header by the older, more forgiving one."""
+    for addresses in (_parsed_addresses, _raw_addresses):
+        for name, address in addresses(message):
+            address = clean(address).strip().lower()
+            if "@" in address:
+                return one_line(clean(name)), address
+    return "", ""
+
+
+def _parsed_addresses(message: Message) -> list[tuple[str, str]]:
+    try:
+        value = message["From"]
+        return [(address.display_name, address.addr_spec) for address in (value.addresses if value else ())]
+    except Exception:  # noqa: BLE001 - see header()
+        return []
+
+
+def _raw_addresses(message: Message) -> list[tuple[str, str]]:
+    return getaddresses([raw_header(message, "From")])
+
+
+def clean(value: str) -> str:
+    """Text safe to store: raw 8-bit bytes the parser kept as surrogates (headers sent unencoded) are read
+    as UTF-8 or Windows-1252, and NUL characters, which PostgreSQL refuses in text, are dropped."""
+    try:
+        data = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        data = value.encode("utf-8", "replace")
+    return decode(data, "utf-8").replace("\x00", "")
+
+
+def one_line(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
