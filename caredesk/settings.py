@@ -248,6 +248,8 @@ if CAREDESK_EMAIL_MAX_MESSAGE_BYTES < 1:
 # The desk's own addresses for `caredesk smtpd`, with the team each one's mail goes to; when set, mail to
 # any other address is refused (550), otherwise every address is taken and goes to the --team.
 CAREDESK_EMAIL_ADDRESSES = envaddresses("CAREDESK_EMAIL_ADDRESSES")
+# The loop breaker: at most this many automatic answers (acknowledgements) to one address per hour.
+CAREDESK_EMAIL_AUTO_ANSWERS_PER_HOUR = envint("CAREDESK_EMAIL_AUTO_ANSWERS_PER_HOUR", 3)
 # IMAP polling: seconds a connection may wait on the server, and a CA file (PEM) to trust instead of the
 # system's certificate store, for a mail server with a private CA. Empty: the system's store.
 CAREDESK_IMAP_TIMEOUT_SECONDS = envint("CAREDESK_IMAP_TIMEOUT_SECONDS", 60)

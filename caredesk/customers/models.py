@@ -34,6 +34,10 @@ class Customer(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when email to this address bounced (mail/delivery.py): agents see it on the ticket, and no
+    # automatic email goes there. Cleared when the customer writes to us from it again.
+    email_failing_since = models.DateTimeField(null=True, blank=True)
+    email_failure = models.CharField(max_length=500, blank=True, db_default="")
 
     class Meta:
         ordering = ["name"]

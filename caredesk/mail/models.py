@@ -55,6 +55,10 @@ class InboundEmail(models.Model):
     # True when this email opened its ticket (a new request, or the follow-up to a closed ticket).
     started_ticket = models.BooleanField(default=False)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # For a delivery failure: the email of ours that bounced (mail/delivery.py).
+    bounced_email = models.ForeignKey(
+        "mail.OutboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces"
+    )
 
     class Meta:
         ordering = ["received_at", "id"]
@@ -88,6 +92,7 @@ class OutboundEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         UNKNOWN = "unknown", _("Unknown: the worker stopped while sending")
+        BOUNCED = "bounced", _("Bounced: the receiving server sent it back")
 
     ticket = models.ForeignKey(
         "conversations.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_emails"
@@ -142,9 +147,11 @@ class OutboundEmail(models.Model):
 
     @property
     def can_resend(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.UNKNOWN) and not self.carries_secret
+        return self.status in RESENDABLE and not self.carries_secret
 
 
+# What a person may send again: what did not arrive, or may not have.
+RESENDABLE = (OutboundEmail.Status.FAILED, OutboundEmail.Status.UNKNOWN, OutboundEmail.Status.BOUNCED)
 # Emails whose body may hold a log-in link: the log-in email and the acknowledgement of a web request.
 SECRET_KINDS = (OutboundEmail.Kind.LOGIN_LINK, OutboundEmail.Kind.ACKNOWLEDGEMENT)
 

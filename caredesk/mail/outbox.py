@@ -38,8 +38,8 @@ from caredesk.notifications.values import for_ticket, person
 from caredesk.system import clock
 from caredesk.system.queue import later
 
-from . import parsing, tasks
-from .models import SECRET_KINDS, InboundEmail, OutboundEmail
+from . import parsing, queries, tasks
+from .models import RESENDABLE, SECRET_KINDS, InboundEmail, OutboundEmail
 from .queries import CUSTOMER_KINDS
 
 logger = logging.getLogger(__name__)
@@ -72,10 +72,10 @@ def domain() -> str:
 
 
 def reply_address(ticket: Ticket | None) -> str:
-    """The address a customer's answer should go to so that it comes back to this ticket's desk:
-    CAREDESK_EMAIL_REPLY_TO, else DEFAULT_FROM_EMAIL. The one place to decide it (per-team mailboxes
-    will choose by ticket.team here)."""
-    return getattr(settings, "CAREDESK_EMAIL_REPLY_TO", "") or settings.DEFAULT_FROM_EMAIL
+    """The address a customer's answer should go to so that it comes back to this ticket's desk: the
+    ticket team's mailbox, else CAREDESK_EMAIL_REPLY_TO, else DEFAULT_FROM_EMAIL."""
+    team_address = queries.mailbox_address_of(ticket.team) if ticket is not None else ""
+    return team_address or getattr(settings, "CAREDESK_EMAIL_REPLY_TO", "") or settings.DEFAULT_FROM_EMAIL
 
 
 def new_message_id() -> str:
@@ -232,13 +232,13 @@ def resend(outbound: OutboundEmail, *, by: User) -> OutboundEmail:
     The caller has checked that `by` may reply on its ticket. Raises ValidationError otherwise."""
     with transaction.atomic():
         requeued = OutboundEmail.objects.filter(
-            pk=outbound.pk, status__in=(OutboundEmail.Status.FAILED, OutboundEmail.Status.UNKNOWN)
+            pk=outbound.pk, status__in=RESENDABLE
         ).exclude(kind__in=SECRET_KINDS).update(
             status=OutboundEmail.Status.QUEUED, attempts=0, next_attempt_at=None, claimed_at=None
         )
         if not requeued:
             raise ValidationError(
-                "Only an email that failed or whose delivery is unknown can be sent again, and never one that"
+                "Only an email that failed, bounced or whose delivery is unknown can be sent again, and never one that"
                 " held a log-in link (ask the customer to request a new link)."
             )
         logger.info("outbound email %s queued again by user %s", outbound.pk, by.pk)

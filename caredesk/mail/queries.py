@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 from caredesk.accounts.models import Team
 from caredesk.conversations.models import Ticket
 
-from .models import InboundEmail, OutboundEmail
+from .models import InboundEmail, Mailbox, OutboundEmail
 from .parsing import Parsed
 
 # "[#123]" as caredesk writes it in the subjects of its emails. Up to 18 digits: a longer number is no
@@ -55,12 +55,28 @@ def team_for_recipients(addresses: Iterable[str], default: Team | None) -> Team 
     addresses (email_addresses), else `default`. A mapped team that no longer exists is passed over: the
     email still arrives, for the next recipient's team or the default."""
     known = email_addresses()
+    addresses = [address.strip().lower() for address in addresses]
     for address in addresses:
-        if name := known.get(address.strip().lower()):
+        if name := known.get(address):
             team = Team.objects.filter(name__iexact=name.strip()).order_by("pk").first()
             if team is not None:
                 return team
+    # An IMAP mailbox's address also names its team: mail a server delivers straight to `caredesk smtpd`
+    # for support@ goes where the support@ mailbox's mail goes.
+    # Few mailboxes per desk: compared in Python, whatever case the admin typed the address in.
+    teams = {address.lower(): team_id for address, team_id in Mailbox.objects.order_by("-pk").values_list("address", "team_id")}
+    for address in addresses:
+        if address in teams:
+            return Team.objects.get(pk=teams[address])
     return default
+
+
+def mailbox_address_of(team: Team | None) -> str:
+    """The address customers write to for `team`: its first enabled mailbox's, or "" when it has none."""
+    if team is None:
+        return ""
+    mailbox = Mailbox.objects.filter(team=team, enabled=True).exclude(address="").order_by("pk").first()
+    return mailbox.address if mailbox else ""
 
 
 def ticket_replied_to(parsed: Parsed) -> Ticket | None:

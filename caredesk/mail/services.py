@@ -28,9 +28,9 @@ from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers.services import customer_for_email
 from caredesk.system import clock
-from caredesk.system.queue import suppressed
+from caredesk.system.queue import later, suppressed
 
-from . import parsing, queries
+from . import delivery, parsing, queries, tasks
 from .models import InboundEmail
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,9 @@ logger = logging.getLogger(__name__)
 UNFINISHED = (InboundEmail.Status.STORED, InboundEmail.Status.FAILED)
 NO_TEXT = "(This email had no text.)"
 # What processing writes; the raw bytes are never rewritten.
-OUTCOME_FIELDS = ["status", "error", "attempts", "processed_at", "ticket", "desk_message", "started_ticket"]
+OUTCOME_FIELDS = [
+    "status", "error", "attempts", "processed_at", "ticket", "desk_message", "started_ticket", "bounced_email",
+]
 # Statuses of emails a machine sent: recorded and linked to their ticket, never made messages.
 MACHINE_SENT = (InboundEmail.Status.AUTO_REPLY, InboundEmail.Status.BOUNCE)
 
@@ -141,11 +143,13 @@ def _process(inbound: InboundEmail) -> None:
     inbound.processed_at = clock.now()
     if parsed.bounce is not None:
         # Linked to the ticket of the email that bounced, found by its Message-ID or its thread headers.
+        # Our email that bounced is marked and its failed addresses too (delivery.record_bounce).
         bounced = parsed.bounce
         original = dataclasses.replace(
             parsed, in_reply_to=[bounced.message_id] if bounced.message_id else [], references=bounced.thread
         )
-        _record_machine_mail(inbound, InboundEmail.Status.BOUNCE, queries.ticket_replied_to(original))
+        ticket = delivery.record_bounce(inbound, bounced) or queries.ticket_replied_to(original)
+        _record_machine_mail(inbound, InboundEmail.Status.BOUNCE, ticket)
         return
     if parsed.auto_reply:
         # Kept and linked to its ticket for the record, but never a message: answering or reopening on an
@@ -153,6 +157,7 @@ def _process(inbound: InboundEmail) -> None:
         _record_machine_mail(inbound, InboundEmail.Status.AUTO_REPLY, queries.ticket_replied_to(parsed))
         return
     customer = customer_for_email(_sender_of(parsed), name=parsed.from_name)
+    delivery.address_works(customer)
     accepted, skipped = _acceptable_files(parsed.attachments)
     files = [upload for _, upload in accepted]
     notes = [note for _, note in skipped]
@@ -185,6 +190,8 @@ def _process(inbound: InboundEmail) -> None:
     inbound.status = InboundEmail.Status.PROCESSED
     inbound.error = "\n".join(line for line, _ in skipped)
     inbound.save(update_fields=OUTCOME_FIELDS)
+    if started:  # a new request: "we have it" (acknowledgements.py decides whether, and words it)
+        later(tasks.acknowledge_new_ticket, ticket_id=message.ticket_id, inbound_id=inbound.pk)
 
 
 def _record_machine_mail(inbound: InboundEmail, status: InboundEmail.Status, ticket: Ticket | None) -> None:

@@ -61,3 +61,12 @@ def test_smtpd_refuses_to_start_for_an_unknown_team(billing):
     with pytest.raises(CommandError) as error:
         call_command("smtpd", "--team", "Complaints", stdout=StringIO())
     assert str(error.value) == 'There is no team named "Complaints".'
+
+
+def test_an_imap_mailboxs_address_names_its_team_too(billing, deliveries):
+    from caredesk.mail.models import Mailbox
+
+    Mailbox.objects.create(name="Deliveries", address="Deliveries@Caredesk.example", team=deliveries,
+                           host="imap.example", username="u", password="p")
+    assert queries.team_for_recipients(["someone@elsewhere.example", DELIVERIES], billing) == deliveries
+    assert queries.team_for_recipients(["someone@elsewhere.example"], billing) == billing
