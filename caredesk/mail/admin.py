@@ -30,7 +30,8 @@ class MailboxForm(forms.ModelForm):
         label=_("Password"),
         required=False,
         strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        # vTextField: as wide as the admin's other text inputs.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password", "class": "vTextField"}),
         help_text=_("For Gmail and Microsoft 365 an app password. Leave empty to keep the saved one."),
     )
 
@@ -58,7 +59,7 @@ class MailboxAdmin(admin.ModelAdmin):
     list_display = ["mailbox_column", "team", "enabled", "last_polled_at", "last_error_column"]
     list_filter = ["team", "enabled"]
     search_fields = ["name", "address", "host", "username"]
-    readonly_fields = ["uidvalidity", "last_uid", "last_polled_at", "next_poll_at", "last_error", "last_error_at"]
+    readonly_fields = ["read_up_to", "last_polled_at", "next_poll_at", "last_error", "last_error_at"]
     actions = ["check_connection", "poll_now"]
 
     # Mailboxes hold passwords: only the desk's admins (accounts.permissions) see this page, whatever
@@ -77,6 +78,15 @@ class MailboxAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return permissions.is_admin(request.user)
+
+    @admin.display(description=_("read up to"))
+    def read_up_to(self, mailbox: Mailbox) -> str:
+        """Where polling has got to, in words: the bare UIDVALIDITY and UID fields meant nothing to admins."""
+        if mailbox.uidvalidity is None:
+            return _("Not checked yet.")
+        return _("Message UID %(uid)d of the folder (UIDVALIDITY %(validity)d).") % {
+            "uid": mailbox.last_uid, "validity": mailbox.uidvalidity,
+        }
 
     @admin.display(description=_("mailbox"), ordering="name")
     def mailbox_column(self, mailbox: Mailbox) -> str:
@@ -213,7 +223,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("error"))
     def error_in_full(self, inbound: InboundEmail) -> str:
-        return format_html("<pre>{}</pre>", inbound.error) if inbound.error else "-"
+        # Scrolled sideways inside its box: a traceback's long lines must not widen the whole page.
+        return format_html('<div style="overflow-x: auto"><pre>{}</pre></div>', inbound.error) if inbound.error else "-"
 
     @admin.display(description=_("raw email"))
     def raw_email(self, inbound: InboundEmail) -> str:

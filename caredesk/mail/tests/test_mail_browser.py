@@ -21,6 +21,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REFUSED = "550 5.1.1 <miggins@example.com>: Recipient address rejected: User unknown in virtual mailbox table"
 NOTE = "Card captured twice on 3 March; Bob approves refunds over £30."
+TRACEBACK = """Traceback (most recent call last):
+  File "/srv/caredesk/.venv/lib/python3.11/site-packages/caredesk/mail/services.py", line 118, in process
+    _add_to_desk(inbound, parsed)
+  File "/srv/caredesk/.venv/lib/python3.11/site-packages/caredesk/mail/services.py", line 161, in _add_to_desk
+    team = inbound.team or email_team()
+  File "/srv/caredesk/.venv/lib/python3.11/site-packages/caredesk/mail/queries.py", line 40, in email_team
+    raise NoTeam(f'CAREDESK_EMAIL_TEAM names no team: "{name}".') from None"""
 QUOTING_ANSWER = """Thank you, that was quick! Will the refund show on the same card?
 
 Mrs Miggins
@@ -33,6 +40,22 @@ On Mon, 2 Nov 2026 at 10:02, Caredesk Support <support@caredesk.example> wrote:
 >
 > Alice Archer
 """
+
+
+# WCAG contrast ratio of an element's text against the background of the card it is on.
+CONTRAST = """element => {
+    const rgb = text => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(v => v / 255)
+        .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const fore = luminance(rgb(getComputedStyle(element).color));
+    const back = luminance(rgb(getComputedStyle(element.closest('.message')).backgroundColor));
+    return (Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05);
+}"""
+
+
+def _contrast(locator) -> float:
+    return locator.evaluate(CONTRAST)
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +120,10 @@ def test_an_email_conversation_on_the_ticket_page(page, login, alice, emailed, s
     expect(page.locator(f"#delivery-{emailed['sent'].pk}")).to_contain_text("Email sent")
     expect(page.locator(f"#delivery-{failed.pk}")).to_contain_text(f"Email failed {REFUSED}")
     expect(page.locator(f"#delivery-{emailed['unknown'].pk}")).to_contain_text("Delivery unknown")
+    # The small print on a reply's blue card stays readable (WCAG AA, 4.5:1).
+    unknown = page.locator(f"#delivery-{emailed['unknown'].pk}")
+    for small_print in (unknown.locator(".delivery-error"), page.locator(f"#delivery-{emailed['sent'].pk} time")):
+        assert _contrast(small_print) >= 4.5
     screenshot("mail-ticket")
 
     quoted.get_by_text("Show quoted text").click()
@@ -134,6 +161,13 @@ def test_the_customer_sees_the_email_conversation_in_the_portal(page, login, mig
     for words in ("Email sent", "Email failed", "Delivery unknown", "Resend", "550"):
         expect(page.locator("body")).not_to_contain_text(words)
     screenshot("mail-portal-ticket")
+    # On a phone the quote wraps inside its bubble: nothing of the conversation reaches past the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('#conversation *')].map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 390
+    screenshot("mail-portal-ticket-phone")
 
 
 # Admin pages --------------------------------------------------------------------------------------
@@ -143,7 +177,7 @@ def test_the_mailbox_admin_pages(page, login, ada, billing, screenshot):
     mailbox = Mailbox.objects.create(
         name="Billing inbox", address="billing@caredesk.example", team=billing, host="imap.example.com",
         username="billing@caredesk.example", password="app-password-1234",
-        last_polled_at=clock.now() - timedelta(minutes=3),
+        uidvalidity=1700000000, last_uid=42, last_polled_at=clock.now() - timedelta(minutes=3),
         last_error="LOGIN failed: [AUTHENTICATIONFAILED] Invalid credentials (Failure)",
         last_error_at=clock.now() - timedelta(minutes=3),
     )
@@ -157,6 +191,7 @@ def test_the_mailbox_admin_pages(page, login, ada, billing, screenshot):
     password = page.get_by_label("Password")
     expect(password).to_have_value("")  # write-only: the saved password never comes back to the page
     assert "app-password-1234" not in page.content()
+    expect(page.locator(".field-read_up_to")).to_contain_text("Message UID 42 of the folder (UIDVALIDITY 1700000000).")
     screenshot("mail-admin-mailbox-form")
     page.get_by_label("Folder").fill("Support")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -181,8 +216,11 @@ def test_the_inbound_email_admin_pages(page, login, ada, billing, settings, scre
     expect(rows).to_contain_text('CAREDESK_EMAIL_TEAM names no team: "Complaints".')
     screenshot("mail-admin-inbound")
 
+    # What an admin finds when processing broke: the error's first line, then where it happened.
+    InboundEmail.objects.filter(pk=failed.pk).update(error=failed.error + "\n" + TRACEBACK)
     rows.first.locator("th a, td a").first.click()
-    expect(page.locator("body")).to_contain_text('CAREDESK_EMAIL_TEAM names no team: "Complaints".')
+    expect(page.locator(".field-error_in_full")).to_contain_text('CAREDESK_EMAIL_TEAM names no team: "Complaints".')
+    expect(page.locator(".field-error_in_full")).to_contain_text("raise NoTeam(")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download .eml").click()
     assert download.value.suggested_filename == f"inbound-email-{failed.pk}.eml"
