@@ -31,7 +31,9 @@ class MailboxForm(forms.ModelForm):
         required=False,
         strip=False,
         # vTextField: as wide as the admin's other text inputs.
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password", "class": "vTextField"}),
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"autocomplete": "new-password", "class": "vTextField"}
+        ),
         help_text=_("For Gmail and Microsoft 365 an app password. Leave empty to keep the saved one."),
     )
 
@@ -135,7 +137,8 @@ def _wrapping(text: str) -> str:
     runs without spaces that would otherwise widen the table past the page and cut the column off."""
     if not text:
         return "-"
-    return format_html('<span style="display: block; min-width: 12em; overflow-wrap: anywhere">{}</span>', text)
+    style = "display: block; min-width: 12em; overflow-wrap: anywhere"
+    return format_html('<span style="{}">{}</span>', style, text)
 
 
 # Sender and subject are read from the first bytes of each email only: the headers are there, and a page
@@ -224,7 +227,9 @@ class InboundEmailAdmin(admin.ModelAdmin):
     @admin.display(description=_("error"))
     def error_in_full(self, inbound: InboundEmail) -> str:
         # Scrolled sideways inside its box: a traceback's long lines must not widen the whole page.
-        return format_html('<div style="overflow-x: auto"><pre>{}</pre></div>', inbound.error) if inbound.error else "-"
+        if not inbound.error:
+            return "-"
+        return format_html('<div style="overflow-x: auto"><pre>{}</pre></div>', inbound.error)
 
     @admin.display(description=_("raw email"))
     def raw_email(self, inbound: InboundEmail) -> str:
