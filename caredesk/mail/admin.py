@@ -27,10 +27,13 @@ class MailboxForm(forms.ModelForm):
     """The password is write-only: never put back into the page, kept as it is when left empty."""
 
     password = forms.CharField(
-        label=_("password"),
+        label=_("Password"),
         required=False,
         strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        # vTextField: as wide as the admin's other text inputs.
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"autocomplete": "new-password", "class": "vTextField"}
+        ),
         help_text=_("For Gmail and Microsoft 365 an app password. Leave empty to keep the saved one."),
     )
 
@@ -53,10 +56,12 @@ class MailboxForm(forms.ModelForm):
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
     form = MailboxForm
-    list_display = ["name", "address", "team", "enabled", "last_polled_at", "last_error"]
+    # The address under the name, so the table fits beside the admin's side bars with its last column,
+    # the error, whole.
+    list_display = ["mailbox_column", "team", "enabled", "last_polled_at", "last_error_column"]
     list_filter = ["team", "enabled"]
     search_fields = ["name", "address", "host", "username"]
-    readonly_fields = ["uidvalidity", "last_uid", "last_polled_at", "next_poll_at", "last_error", "last_error_at"]
+    readonly_fields = ["read_up_to", "last_polled_at", "next_poll_at", "last_error", "last_error_at"]
     actions = ["check_connection", "poll_now"]
 
     # Mailboxes hold passwords: only the desk's admins (accounts.permissions) see this page, whatever
@@ -75,6 +80,23 @@ class MailboxAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return permissions.is_admin(request.user)
+
+    @admin.display(description=_("read up to"))
+    def read_up_to(self, mailbox: Mailbox) -> str:
+        """Where polling has got to, in words: the bare UIDVALIDITY and UID fields meant nothing to admins."""
+        if mailbox.uidvalidity is None:
+            return _("Not checked yet.")
+        return _("Message UID %(uid)d of the folder (UIDVALIDITY %(validity)d).") % {
+            "uid": mailbox.last_uid, "validity": mailbox.uidvalidity,
+        }
+
+    @admin.display(description=_("mailbox"), ordering="name")
+    def mailbox_column(self, mailbox: Mailbox) -> str:
+        return format_html('{}<br><span class="quiet">{}</span>', mailbox.name, mailbox.address)
+
+    @admin.display(description=_("last error"))
+    def last_error_column(self, mailbox: Mailbox) -> str:
+        return _wrapping(mailbox.last_error)
 
     @admin.action(description=_("Check connection"))
     def check_connection(self, request, queryset) -> None:
@@ -110,6 +132,15 @@ class MailboxAdmin(admin.ModelAdmin):
         )
 
 
+def _wrapping(text: str) -> str:
+    """An error for a list column: wrapped anywhere, since server answers and setting names have long
+    runs without spaces that would otherwise widen the table past the page and cut the column off."""
+    if not text:
+        return "-"
+    style = "display: block; min-width: 12em; overflow-wrap: anywhere"
+    return format_html('<span style="{}">{}</span>', style, text)
+
+
 # Sender and subject are read from the first bytes of each email only: the headers are there, and a page
 # of emails must not load every attachment from the database.
 HEAD_BYTES = 16 * 1024
@@ -129,7 +160,9 @@ class InboundEmailAdmin(admin.ModelAdmin):
     """Every email received, for admins only, read-only: the raw bytes are never rewritten and an email is
     never deleted. "Process again" retries the selected ones once their cause is fixed."""
 
-    list_display = ["received_at", "source", "sender", "subject", "status", "attempts", "error_first_line"]
+    # Few columns, the error the widest: beside the admin's two side bars a wider table is cut off at the
+    # right, where the error is. The source is a filter and on each email's page.
+    list_display = ["received_at", "email_column", "status", "attempts", "error_column"]
     list_filter = ["status", "source"]
     ordering = ["-received_at", "-id"]
     show_full_result_count = False  # no COUNT(*) over every email ever received
@@ -182,9 +215,21 @@ class InboundEmailAdmin(admin.ModelAdmin):
     def error_first_line(self, inbound: InboundEmail) -> str:
         return inbound.error.splitlines()[0] if inbound.error else ""
 
+    @admin.display(description=_("email"))
+    def email_column(self, inbound: InboundEmail) -> str:
+        subject = self.subject(inbound) or _("(no subject)")
+        return format_html('{}<br><span class="quiet">{}</span>', subject, self.sender(inbound))
+
+    @admin.display(description=_("error"))
+    def error_column(self, inbound: InboundEmail) -> str:
+        return _wrapping(self.error_first_line(inbound))
+
     @admin.display(description=_("error"))
     def error_in_full(self, inbound: InboundEmail) -> str:
-        return format_html("<pre>{}</pre>", inbound.error) if inbound.error else "-"
+        # Scrolled sideways inside its box: a traceback's long lines must not widen the whole page.
+        if not inbound.error:
+            return "-"
+        return format_html('<div style="overflow-x: auto"><pre>{}</pre></div>', inbound.error)
 
     @admin.display(description=_("raw email"))
     def raw_email(self, inbound: InboundEmail) -> str:

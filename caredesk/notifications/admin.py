@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import samples
@@ -11,11 +11,18 @@ from .models import EmailTemplate
 from .rendering import render_text
 
 
+WIDE = "width: 100%; max-width: 50em; box-sizing: border-box"
+
+
 class EmailTemplateForm(forms.ModelForm):
     class Meta:
         model = EmailTemplate
         fields = ["kind", "team", "enabled", "subject", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 16, "cols": 90})}
+        # The subject as wide as the body, so a whole subject template is seen while it is edited.
+        widgets = {
+            "subject": forms.TextInput(attrs={"style": WIDE}),
+            "body": forms.Textarea(attrs={"rows": 16, "style": WIDE}),
+        }
 
     def clean(self):
         data = super().clean()
@@ -51,16 +58,19 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         except ValidationError as error:
             return " ".join(error.messages)
         return format_html(
-            '<div style="border:1px solid #ccc;padding:8px;max-width:60em"><strong>{}</strong>'
+            '<div style="border:1px solid #ccc;padding:8px;{}"><strong>{}</strong>'
             '<pre style="white-space:pre-wrap;margin-top:8px">{}</pre></div>',
-            rendered.subject, rendered.body,
+            WIDE, rendered.subject, rendered.body,
         )
 
     @admin.display(description=_("Names you can use"))
     def names(self, template: EmailTemplate) -> str:
         kind = template.kind or Kind.ACKNOWLEDGEMENT
         names = sorted(_flatten(samples.context(kind)))
-        return format_html("<code>{}</code>", ", ".join("{{ " + name + " }}" for name in names))
+        # One <code> per name that never breaks inside, so no "{{" is left at a line's end.
+        return format_html_join(
+            " ", '<code style="white-space: nowrap">{}</code>', (("{{ " + name + " }}",) for name in names)
+        )
 
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
