@@ -51,7 +51,7 @@ RETRY_DELAYS = [timedelta(minutes=minutes) for minutes in (1, 5, 30, 120)]
 LEASE = timedelta(minutes=10)
 # Enough ancestry for any client to thread; long References headers get folded or cut by servers.
 MAX_REFERENCES = 20
-STALE_ERROR = "The worker stopped while sending; the mail server may have it. Resend it if it did not arrive."
+STALE_ERROR = "Sending was cut off (caredesk stopped); the mail server may have it. Resend if the customer did not get it."
 REPEATED_RE = re.compile(r"^(?:re:\s*){2,}", re.IGNORECASE)
 LOGIN_LINK_WIPED = "(Not kept: this email held a log-in link, which is not stored once the email has gone.)"
 

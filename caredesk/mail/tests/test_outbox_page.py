@@ -51,7 +51,7 @@ def test_each_reply_shows_its_delivery_state_and_failed_ones_a_resend_button(
     assert _delivery_block(html, sent) == f"Email sent {sent.sent_at.astimezone(clock.now().tzinfo):%-d %b %Y, %H:%M}"
     assert _delivery_block(html, failed) == "Email failed 550 5.1.1 mailbox unknown Resend"
     assert _delivery_block(html, queued).startswith("Email queued Last try: 451 4.3.0")
-    assert _delivery_block(html, unknown).startswith("Delivery unknown The worker stopped while sending")
+    assert _delivery_block(html, unknown).startswith("Delivery unknown Sending was cut off (caredesk stopped)")
     assert _delivery_block(html, unknown).endswith("Resend")
     assert html.count('hx-post="/mail/outbox/') == 2
     assert f'hx-post="{_resend_url(failed)}"' in html and f'hx-post="{_resend_url(unknown)}"' in html
