@@ -48,8 +48,11 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     workdir = Path(tempfile.mkdtemp(prefix="caredesk-mailcrash-"))
-    url = fresh_database(args.database, workdir)
-    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir)}
+    url = fresh_database(args.database, workdir, name="caredesk_mailcrash")
+    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir),
+           # Acknowledgements are queued and "sent" (the outbox runs), to a backend that accepts everything:
+           # this measures email in; bench/mail_pipeline.py --outbox measures sending to a real SMTP server.
+           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     django_setup(url)
     from django.db import transaction

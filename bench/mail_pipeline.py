@@ -62,20 +62,23 @@ def parse_ceiling(messages: list[bytes]) -> dict:
     return {"stdlib_parse": rate(len(messages), stdlib), "caredesk_parse": rate(len(messages), ours)}
 
 
-def fresh_database(kind: str, workdir: Path) -> str:
+def fresh_database(kind: str, workdir: Path, *, name: str = BENCH_DB) -> str:
     if kind == "sqlite":
         path = workdir / "mailbench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    for sql in (f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {BENCH_DB}"):
+    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], check=True)
-    return PG + BENCH_DB
+    return PG + name
 
 
 def end_to_end(kind: str, workers: int, corpus: Path, workdir: Path) -> dict:
     url = fresh_database(kind, workdir)
-    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir)}
+    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir),
+           # Acknowledgements are queued and "sent" (the outbox runs), to a backend that accepts everything:
+           # this measures email in; bench/mail_pipeline.py --outbox measures sending to a real SMTP server.
+           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run(
         [PYTHON, __file__, "_run", "--corpus", str(corpus), "--workers", str(workers)],
