@@ -184,6 +184,8 @@ def test_the_customer_sees_the_email_conversation_in_the_portal(page, login, mig
         ".map(e => e.getBoundingClientRect().right))"
     )
     assert widest <= 390
+    # ... and the top bar wraps rather than pushing "Log out" off the screen.
+    assert page.get_by_role("button", name="Log out").bounding_box()["x"] + 10 < 390
     screenshot("mail-portal-ticket-phone")
 
 
