@@ -62,7 +62,7 @@ def main() -> None:
     from caredesk.accounts.models import Team
     from caredesk.conversations.models import Message, Ticket
     from caredesk.mail import services, tasks
-    from caredesk.mail.models import InboundEmail
+    from caredesk.mail.models import InboundEmail, OutboundEmail
     from caredesk.system.queue import later
 
     team = Team.objects.create(name="Support")
@@ -124,6 +124,8 @@ def main() -> None:
         "each processed email is one desk message": customer_messages == processed.count() and doubled_links == 0,
         "each new ticket started by exactly one email": Ticket.objects.count() == processed.filter(started_ticket=True).count(),
         "no task failed": not DBTaskResult.objects.filter(status="FAILED").exists(),
+        "no ticket acknowledged twice": not OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+        .values("ticket").annotate(n=Count("pk")).filter(n__gt=1).exists(),
     }
     result = {
         "messages": len(messages), "database": args.database, "workers": args.workers, "kills": kills,
