@@ -5,6 +5,8 @@ a claim, a finish and its own queries in a worker, so the tasks queued are check
 indexes the ticket itself (conversations.indexed_inline) instead of queueing index_ticket.
 """
 
+import email
+
 import pytest
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
@@ -14,6 +16,7 @@ from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Ticket
 from caredesk.mail import services
 from caredesk.mail.models import InboundEmail
+from caredesk.mail.parsing import headers
 
 from .mails import eml
 
@@ -78,3 +81,12 @@ def test_a_reply_to_a_closed_ticket_starts_a_follow_up_that_is_searchable(databa
     assert reply.started_ticket is True and reply.ticket != first.ticket
     assert _searchable(reply.ticket, "quince") and not _searchable(first.ticket, "quince")
     assert "caredesk.conversations.tasks.index_ticket" not in _queued()
+
+
+def test_parsing_reuses_each_short_header_and_parses_a_long_one_afresh():
+    """The parse is mostly header parsing without it (parsing.headers.POLICY); long ones are not kept."""
+    one, two = (email.message_from_bytes(eml(subject="Pies"), policy=headers.POLICY) for _ in range(2))
+    assert one["Subject"] is two["Subject"] and one["Content-Type"] is two["Content-Type"]
+    subject = " ".join(["pies"] * (headers.REUSED_HEADER_LENGTH // 5 + 1))
+    one, two = (email.message_from_bytes(eml(subject=subject), policy=headers.POLICY) for _ in range(2))
+    assert one["Subject"] == two["Subject"] == subject and one["Subject"] is not two["Subject"]
