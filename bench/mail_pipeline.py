@@ -1,6 +1,6 @@
 """Inbound email, end to end: messages per second from raw bytes to tickets, beside a parse-only ceiling.
 
-    .venv/bin/python bench/mail_pipeline.py --messages 5000 --databases sqlite,pg --workers 1,2
+    .venv/bin/python bench/mail_pipeline.py --messages 5000 --databases sqlite,pg --workers 1,2 --outbox 2000
 
 For each database and worker count it starts from an empty database, stores the whole stream
 (bench/mail_corpus.py) the way IMAP and `caredesk smtpd` do (services.store, then the process_inbound
@@ -16,12 +16,15 @@ import email
 import json
 import os
 import pickle
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from email import policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +80,7 @@ def end_to_end(kind: str, workers: int, corpus: Path, workdir: Path) -> dict:
     url = fresh_database(kind, workdir)
     env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir),
            # Acknowledgements are queued and "sent" (the outbox runs), to a backend that accepts everything:
-           # this measures email in; bench/mail_pipeline.py --outbox measures sending to a real SMTP server.
+           # this measures email in; --outbox measures sending to a real SMTP server.
            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run(
@@ -134,11 +137,174 @@ def run_child(corpus: Path, workers: int) -> None:
     }))
 
 
+class Sink:
+    """An SMTP server (aiosmtpd) on 127.0.0.1 that accepts every email and keeps its Message-ID."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.message_ids: list[str] = []
+        self._lock = threading.Lock()
+        with socket.socket() as probe:  # a free port
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(envelope.original_content or envelope.content)
+        with self._lock:
+            self.message_ids.append((headers["Message-ID"] or "").strip())
+        return "250 OK"
+
+    def __enter__(self) -> "Sink":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+
+def smtp_ceiling(count: int) -> dict:
+    """Emails per second to the sink with the smtplib alone: a connection per email, and one for all."""
+    import smtplib
+    from email.message import EmailMessage
+
+    def message(number: int) -> EmailMessage:
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "support@caredesk.example", "c@customers.example", "Re: x"
+        mail["Message-ID"] = f"<ceiling-{number}@caredesk.example>"
+        mail.set_content("Thanks, the parcel is on its way.\n" * 10)
+        return mail
+
+    results = {}
+    with Sink() as sink:
+        started = time.perf_counter()
+        for number in range(count):
+            with smtplib.SMTP("127.0.0.1", sink.port) as connection:
+                connection.send_message(message(number))
+        results["smtp_connection_per_email"] = rate(count, time.perf_counter() - started)
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", sink.port) as connection:
+            for number in range(count, 2 * count):
+                connection.send_message(message(number))
+        results["smtp_one_connection"] = rate(count, time.perf_counter() - started)
+        assert len(set(sink.message_ids)) == 2 * count, "the sink lost or doubled an email"
+    return results
+
+
+def outbox_rate(kind: str, workers: int, count: int, workdir: Path) -> dict:
+    url = fresh_database(kind, workdir)
+    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir)}
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    out = subprocess.run(
+        [PYTHON, __file__, "_outbox", "--count", str(count), "--workers", str(workers)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    return {"database": kind, "workers": workers, **json.loads(out.strip().splitlines()[-1])}
+
+
+def run_outbox_child(count: int, workers: int) -> None:
+    """In a process whose DATABASE_URL is the fresh database: queue `count` replies, then send them with
+    W workers to a sink started here."""
+    django_setup(os.environ["DATABASE_URL"])
+    from django.db import transaction
+    from django.db.models import Count, Max, Min
+    from django_tasks_db.models import DBTaskResult
+
+    from caredesk.accounts.models import Team
+    from caredesk.conversations import services as conversations
+    from caredesk.customers.services import customer_for_email
+    from caredesk.mail import outbox
+    from caredesk.mail.models import OutboundEmail
+
+    team = Team.objects.create(name="Support")
+    customer = customer_for_email("c1@customers.example", name="Customer c1")
+    ticket = conversations.open_ticket(customer=customer, subject="Where is my parcel", body="Hello?", team=team)
+    started = time.perf_counter()
+    for number in range(count):
+        with transaction.atomic():
+            outbox.queue(
+                kind=OutboundEmail.Kind.REPLY,
+                to=customer.email,
+                subject=f"Re: Where is my parcel [{ticket.reference}]",
+                body_text=f"Hello,\n\nYour parcel left our warehouse this morning ({number}).\n\nSupport\n" * 3,
+                ticket=ticket,
+                reply_to="support@caredesk.example",
+            )
+    queued = time.perf_counter() - started
+    with Sink() as sink:
+        env = {**os.environ, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port)}
+        started = time.perf_counter()
+        pool = [
+            subprocess.Popen([PYTHON, "manage.py", "worker", "--interval", "0.1", "-v", "0"], cwd=ROOT, env=env)
+            for _ in range(workers)
+        ]
+        unsent = OutboundEmail.objects.filter(status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING])
+        pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"], task_path__endswith="send_email")
+        while unsent.exists() or pending.exists():
+            time.sleep(0.05)
+        total = time.perf_counter() - started
+        for worker in pool:
+            worker.terminate()
+        for worker in pool:
+            worker.wait(30)
+        received = list(sink.message_ids)
+    expected = {f"<{message_id}>" for message_id in OutboundEmail.objects.values_list("message_id", flat=True)}
+    window = OutboundEmail.objects.aggregate(first=Min("claimed_at"), last=Max("sent_at"))
+    print(json.dumps({
+        "emails": count,
+        "queue_per_s": rate(count, queued),
+        "sent_per_s": rate(count, total),
+        # From the first claim to the last send: without the workers' start-up.
+        "sent_per_s_steady": rate(count, (window["last"] - window["first"]).total_seconds()),
+        "seconds": round(total, 2),
+        "statuses": dict(OutboundEmail.objects.values_list("status").annotate(n=Count("pk"))),
+        "received": len(received),
+        "exactly_once": len(received) == count and set(received) == expected,
+        "failed_tasks": DBTaskResult.objects.filter(status="FAILED").count(),
+    }))
+
+
+def table(results: dict) -> str:
+    """The results as a Markdown table, for docs/benchmarks.md."""
+    ceiling = results["parse_only"]
+    lines = [
+        f"Parse only, no database: stdlib {ceiling['stdlib_parse']}/s, caredesk {ceiling['caredesk_parse']}/s; "
+        f"end-to-end target >= stdlib / 4 = {round(ceiling['stdlib_parse'] / 4, 1)}/s.",
+        "",
+        "| database | workers | messages | store/s | end to end/s | seconds | tickets | failed tasks |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results["end_to_end"]:
+        lines.append(
+            f"| {row['database']} | {row['workers']} | {row['messages']} | {row['store_per_s']} | "
+            f"{row['end_to_end_per_s']} | {row['seconds']} | {row['tickets']} | {row['failed_tasks']} |"
+        )
+    if results.get("outbox"):
+        smtp = results["smtp_only"]
+        lines += [
+            "",
+            f"SMTP only, no database: {smtp['smtp_connection_per_email']}/s with a connection per email, "
+            f"{smtp['smtp_one_connection']}/s over one connection.",
+            "",
+            "| database | workers | emails | queue/s | sent/s | sent/s after start-up | seconds | exactly once | failed tasks |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for row in results["outbox"]:
+            lines.append(
+                f"| {row['database']} | {row['workers']} | {row['emails']} | {row['queue_per_s']} | "
+                f"{row['sent_per_s']} | {row['sent_per_s_steady']} | {row['seconds']} | {row['exactly_once']} | "
+                f"{row['failed_tasks']} |"
+            )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--databases", default="sqlite,pg")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--outbox", type=int, default=0, help="Also send this many emails through the outbox.")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     import mail_corpus
@@ -155,16 +321,32 @@ def main() -> None:
             result = end_to_end(kind, workers, corpus, workdir)
             results["end_to_end"].append(result)
             print(json.dumps(result), flush=True)
+    if args.outbox:
+        results["smtp_only"] = smtp_ceiling(min(args.outbox, 500))
+        print(f"SMTP only, no database: {results['smtp_only']}", flush=True)
+        results["outbox"] = []
+        for kind in args.databases.split(","):
+            for workers in map(int, args.workers.split(",")):
+                result = outbox_rate(kind, workers, args.outbox, workdir)
+                results["outbox"].append(result)
+                print(json.dumps(result), flush=True)
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     results["at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     out = ROOT / "bench" / "results" / f"mail-pipeline-{results['at'][:19].replace(':', '')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
-    print(f"written to {out}")
+    print(f"written to {out}\n\n{table(results)}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "_run":
+    if len(sys.argv) > 1 and sys.argv[1] == "_outbox":
+        child = argparse.ArgumentParser()
+        child.add_argument("_outbox")
+        child.add_argument("--count", type=int)
+        child.add_argument("--workers", type=int)
+        options = child.parse_args()
+        run_outbox_child(options.count, options.workers)
+    elif len(sys.argv) > 1 and sys.argv[1] == "_run":
         child = argparse.ArgumentParser()
         child.add_argument("_run")
         child.add_argument("--corpus", type=Path)

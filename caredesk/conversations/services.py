@@ -5,7 +5,9 @@ desk itself (a transfer needs a reason, an owner must be on the team, ...) and r
 with a sentence a person can act on. Nothing is changed when they raise.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +22,7 @@ from caredesk.system import clock
 from caredesk.system.queue import later
 
 from . import attachments as attachment_store
-from . import events, mentions, tasks
+from . import events, mentions, search, tasks
 from .models import OPEN_STATUSES, CustomField, Event, Message, Tag, Ticket
 from .text import sanitise, text_to_html
 
@@ -34,8 +36,31 @@ def _touch(ticket: Ticket, *fields: str) -> None:
     ticket.save(update_fields=[*fields, "updated_at"])
 
 
+# Set inside indexed_inline(): the tickets to index there, instead of an index_ticket task each.
+_to_index_inline: ContextVar[set[int] | None] = ContextVar("caredesk_index_inline", default=None)
+
+
+@contextmanager
+def indexed_inline() -> Iterator[None]:
+    """Inside, ticket writes queue no index_ticket task; the tickets they changed are indexed when the
+    block ends without error, in the caller's transaction. For work that already runs in the
+    background (processing an inbound email): a second task round trip per ticket would cost more
+    than the indexing itself. Other tasks (notifications) are queued as always."""
+    tickets: set[int] = set()
+    token = _to_index_inline.set(tickets)
+    try:
+        yield
+    finally:
+        _to_index_inline.reset(token)
+    for ticket_id in sorted(tickets):
+        search.index(ticket_id)
+
+
 def _reindex(ticket_id: int) -> None:
-    later(tasks.index_ticket, ticket_id=ticket_id)
+    if (tickets := _to_index_inline.get()) is not None:
+        tickets.add(ticket_id)
+    else:
+        later(tasks.index_ticket, ticket_id=ticket_id)
 
 
 def _check_owner(owner: User | None, team: Team) -> None:

@@ -23,7 +23,6 @@ from django.template.defaultfilters import filesizeformat
 
 from caredesk.accounts.models import Team
 from caredesk.conversations import attachments as attachment_store
-from caredesk.conversations import search
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers.services import customer_for_email
@@ -109,13 +108,17 @@ def process(inbound: InboundEmail) -> InboundEmail:
     it is FAILED with the error kept, nothing else written, and can be processed again."""
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+            # The team comes along in the same query (new tickets go to it); only the email's row is locked.
+            inbound = InboundEmail.objects.select_for_update(of=("self",)).select_related("team").get(pk=inbound.pk)
             if inbound.status not in UNFINISHED:
                 return inbound  # done already: doing it again would add the message twice
-            if inbound.quiet:
-                _process_quietly(inbound)
-            else:
-                _process(inbound)
+            # The ticket is indexed here rather than by a second task: this already runs in the background
+            # (process_inbound), and the search document commits with the message.
+            with conversations.indexed_inline():
+                if inbound.quiet:
+                    _process_quietly(inbound)
+                else:
+                    _process(inbound)
             return inbound
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email must stay stored and retryable
         if isinstance(error, ValidationError):  # the email's own fault (no sender): no traceback to read
@@ -129,12 +132,10 @@ def process(inbound: InboundEmail) -> InboundEmail:
 
 
 def _process_quietly(inbound: InboundEmail) -> None:
-    """Process old mail without queueing anything (acknowledgements, notifications, automations), then
-    do the one queued job history needs as well: the ticket's search document."""
+    """Process old mail without queueing anything (acknowledgements, notifications, automations). The one
+    queued job history needs as well, the ticket's search document, process() does inline."""
     with suppressed():
         _process(inbound)
-    if inbound.ticket_id:
-        search.index(inbound.ticket_id)
 
 
 def _process(inbound: InboundEmail) -> None:
@@ -169,8 +170,11 @@ def _process(inbound: InboundEmail) -> None:
             ticket, customer=customer, body=body, body_html=body_html, files=files
         )
         # A reply to a closed ticket opens a follow-up ticket (conversations.customer_reply), whose first
-        # message it is; a reply to a merged ticket goes to the survivor, as a reply.
-        started = not Message.objects.filter(ticket_id=message.ticket_id, pk__lt=message.pk).exists()
+        # message it is; a reply to a merged ticket goes to the survivor, as a reply. Landing on the ticket it
+        # answers, it started nothing: no query needed.
+        started = message.ticket_id != ticket.pk and not (
+            Message.objects.filter(ticket_id=message.ticket_id, pk__lt=message.pk).exists()
+        )
     else:
         ticket = conversations.open_ticket(
             customer=customer,
@@ -205,7 +209,7 @@ def _finish_message(message: Message, parsed: parsing.Parsed, *, accepted: list[
     """What the desk's message services do not take: the folded quote, and inline pictures ("cid:" in the
     HTML) pointed at the attachments the desk stored for them, which `accepted` lists in saving order."""
     changes = {"quoted": parsed.quoted} if parsed.quoted else {}
-    stored = list(Attachment.objects.filter(message=message).order_by("pk"))
+    stored = list(Attachment.objects.filter(message=message).order_by("pk")) if accepted else []
     urls = {
         attachment.content_id: saved.get_absolute_url()
         for attachment, saved in zip(accepted, stored)

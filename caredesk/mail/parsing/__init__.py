@@ -18,7 +18,7 @@ from . import quotes
 from .auto_replies import auto_reply, is_out_of_office
 from .bounces import Bounce, bounce_in, bounce_of
 from .charsets import decode
-from .headers import clean, header, message_ids, normalise_id, one_line, raw_header, sender
+from .headers import POLICY, clean, header, message_ids, normalise_id, one_line, raw_header, sender
 from .html import html_to_text
 from .parts import Attachment, body_parts, decoded, other_parts
 
@@ -47,7 +47,7 @@ class Parsed:
 def parse(raw: bytes) -> Parsed:
     """Everything caredesk uses from one email. Raises only on something unforeseen; the caller keeps the
     raw bytes and records the error."""
-    message = email.message_from_bytes(raw, policy=policy.default)
+    message = email.message_from_bytes(raw, policy=POLICY)
     from_name, from_address = sender(message)
     text_part, html_part = body_parts(message)
     extra_text, attachments = other_parts(message, skip=(text_part, html_part))

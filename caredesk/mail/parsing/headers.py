@@ -1,14 +1,41 @@
 """Headers as they were sent and as they read: ids, sender, decoded text, all safe to store."""
 
 import re
+from email import policy
 from email.header import decode_header
+from email.headerregistry import HeaderRegistry
 from email.message import Message
 from email.utils import getaddresses
+from functools import lru_cache
 
 from ..models import MESSAGE_ID_LENGTH
 from .charsets import decode
 
 _ANGLE_ID = re.compile(r"<([^<>]*)>")
+
+
+# Longer headers are parsed on every read as before: a flood of mail with huge headers must not fill memory.
+REUSED_HEADER_LENGTH = 1000
+
+
+class _ReusedHeaders(HeaderRegistry):
+    """The standard library's header objects, each made once per (name, value). policy.default parses a
+    header again every time it is read, and reading an email reads Content-Type a dozen times or more (per
+    part, for get_body, attachments, bounces): that was most of parse()'s time. The objects are immutable
+    strings with their parsed form, so the same one can serve every read and every email."""
+
+    def __call__(self, name: str, value: str):
+        if len(value) > REUSED_HEADER_LENGTH:
+            return super().__call__(name, value)
+        return self._reused(name, value)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one instance, for the life of the process
+    def _reused(self, name: str, value: str):
+        return super().__call__(name, value)
+
+
+# policy.default, with headers parsed once: what parse() reads emails with.
+POLICY = policy.default.clone(header_factory=_ReusedHeaders())
 
 
 def normalise_id(value: str) -> str:

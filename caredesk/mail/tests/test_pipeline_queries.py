@@ -1,0 +1,93 @@
+"""Queries per inbound email, so the pipeline's throughput cannot silently regress (bench/mail_pipeline.py).
+
+Processing runs with the database task backend, as in production. A queued task costs one INSERT here but
+a claim, a finish and its own queries in a worker, so the tasks queued are checked as well: processing
+indexes the ticket itself (conversations.indexed_inline) instead of queueing index_ticket.
+"""
+
+import email
+
+import pytest
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from caredesk.conversations import search
+from caredesk.conversations import services as conversations
+from caredesk.conversations.models import Ticket
+from caredesk.mail import services
+from caredesk.mail.models import InboundEmail
+from caredesk.mail.parsing import headers
+
+from .mails import eml
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# As measured, savepoints included: lock and read the email (its team joined), the customer (new: its
+# organisation, the insert), ticket, message and event, the message read back, the email's outcome, and the
+# search document (ticket, bodies, update_or_create), the acknowledgement's task queued.
+NEW_REQUEST_QUERIES = 24
+# Lock and read the email, the customer, the thread (sent and received Message-IDs, the ticket), the ticket
+# locked, message, event, ticket touched, the owner's notification queued, the email's outcome, the search
+# document.
+REPLY_QUERIES = 21
+
+
+def _searchable(ticket: Ticket, word: str) -> bool:
+    return search.filter_tickets(Ticket.objects.all(), word).filter(pk=ticket.pk).exists()
+
+
+def _queued() -> list[str]:
+    return sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+
+
+@pytest.fixture
+def database_tasks(db):
+    with override_settings(TASKS=DATABASE_TASKS):
+        yield
+
+
+def test_a_new_request_is_processed_in_few_queries_and_searchable_at_once(database_tasks, billing, django_assert_max_num_queries):
+    inbound, _ = services.store(eml(subject="Twelve pies missing"), source=InboundEmail.Source.SMTP, team=billing)
+    with django_assert_max_num_queries(NEW_REQUEST_QUERIES):
+        inbound = services.process(inbound)
+    assert (inbound.status, inbound.started_ticket, inbound.ticket.team) == ("processed", True, billing)
+    assert _searchable(inbound.ticket, "pies")
+    # Indexed inline, not by a second task; only the acknowledgement waits for a worker.
+    assert _queued() == ["caredesk.mail.tasks.acknowledge_new_ticket"]
+
+
+def test_a_reply_is_processed_in_few_queries_and_still_notifies_the_owner(
+    database_tasks, billing, alice, django_assert_max_num_queries
+):
+    first, _ = services.receive(eml(message_id="<first@mail.example.com>"), source="smtp", team=billing)
+    conversations.assign(first.ticket, to=alice, by=alice)
+    DBTaskResult.objects.all().delete()
+    reply, _ = services.store(
+        eml(subject="Re: pies", text="Any news about the marmalade?", in_reply_to="<first@mail.example.com>"),
+        source=InboundEmail.Source.SMTP, team=billing,
+    )
+    with django_assert_max_num_queries(REPLY_QUERIES):
+        reply = services.process(reply)
+    assert (reply.status, reply.started_ticket, reply.ticket) == ("processed", False, first.ticket)
+    assert _searchable(first.ticket, "marmalade")
+    assert _queued() == ["caredesk.conversations.tasks.tell_owner_customer_replied"]
+
+
+def test_a_reply_to_a_closed_ticket_starts_a_follow_up_that_is_searchable(database_tasks, billing, alice):
+    first, _ = services.receive(eml(message_id="<first@mail.example.com>"), source="smtp", team=billing)
+    conversations.change_status(first.ticket, status=Ticket.Status.CLOSED, by=alice)
+    reply, _ = services.receive(
+        eml(text="The quince jam never came either.", in_reply_to="<first@mail.example.com>"),
+        source="smtp", team=billing,
+    )
+    assert reply.started_ticket is True and reply.ticket != first.ticket
+    assert _searchable(reply.ticket, "quince") and not _searchable(first.ticket, "quince")
+    assert "caredesk.conversations.tasks.index_ticket" not in _queued()
+
+
+def test_parsing_reuses_each_short_header_and_parses_a_long_one_afresh():
+    """The parse is mostly header parsing without it (parsing.headers.POLICY); long ones are not kept."""
+    one, two = (email.message_from_bytes(eml(subject="Pies"), policy=headers.POLICY) for _ in range(2))
+    assert one["Subject"] is two["Subject"] and one["Content-Type"] is two["Content-Type"]
+    subject = " ".join(["pies"] * (headers.REUSED_HEADER_LENGTH // 5 + 1))
+    one, two = (email.message_from_bytes(eml(subject=subject), policy=headers.POLICY) for _ in range(2))
+    assert one["Subject"] == two["Subject"] == subject and one["Subject"] is not two["Subject"]
