@@ -19,10 +19,9 @@ from caredesk.notifications.defaults import Kind
 from caredesk.notifications.rendering import render
 from caredesk.notifications.values import for_ticket
 from caredesk.system import clock
-from caredesk.system.idempotency import once
 
 from . import outbox
-from .models import InboundEmail, OutboundEmail
+from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -51,28 +50,30 @@ def why_not(ticket: Ticket) -> str:
     return ""
 
 
-def acknowledge(ticket_id: int, inbound_id: int) -> OutboundEmail | None:
-    """Queue the acknowledgement of the new ticket `inbound_id` opened, once. Returns it, or None when
-    none is due (switched off, a machine's or bouncing address, the loop breaker)."""
-    ticket = Ticket.objects.select_related("customer", "team").get(pk=ticket_id)
-    reason = why_not(ticket)
-    if reason:
-        logger.info("no acknowledgement for ticket %s: %s", ticket.pk, reason)
+def acknowledge(ticket: Ticket, *, message_id: str) -> OutboundEmail | None:
+    """Queue the acknowledgement of a new ticket opened by the email `message_id`, in the caller's
+    transaction (mail.services processes each email once, under its lock, so this runs once per ticket).
+    Returns it, or None when none is due (switched off, a machine's or bouncing address, the loop breaker).
+    Never raises: an acknowledgement must not cost the customer's email its ticket."""
+    try:
+        with transaction.atomic():
+            reason = why_not(ticket)
+            if reason:
+                logger.info("no acknowledgement for ticket %s: %s", ticket.pk, reason)
+                return None
+            email = render(Kind.ACKNOWLEDGEMENT, team=ticket.team, context=for_ticket(ticket))
+            if email is None:  # the team switched acknowledgements off
+                return None
+            return outbox.queue(
+                kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+                ticket=ticket,
+                to=ticket.customer.email,
+                subject=outbox.reply_subject(email.subject, ticket),
+                body_text=email.body,
+                reply_to=outbox.reply_address(ticket),
+                in_reply_to=message_id,
+                references=[message_id] if message_id else [],
+            )
+    except Exception:  # noqa: BLE001 - a broken template or address: logged, and the ticket stands
+        logger.exception("no acknowledgement for ticket %s: it could not be made", ticket.pk)
         return None
-    email = render(Kind.ACKNOWLEDGEMENT, team=ticket.team, context=for_ticket(ticket))
-    if email is None:  # the team switched acknowledgements off
-        return None
-    message_id = InboundEmail.objects.values_list("message_id", flat=True).get(pk=inbound_id)
-    with transaction.atomic(), once(f"acknowledge:{ticket.pk}") as first_time:
-        if not first_time:
-            return None
-        return outbox.queue(
-            kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
-            ticket=ticket,
-            to=ticket.customer.email,
-            subject=outbox.reply_subject(email.subject, ticket),
-            body_text=email.body,
-            reply_to=outbox.reply_address(ticket),
-            in_reply_to=message_id,
-            references=[message_id] if message_id else [],
-        )

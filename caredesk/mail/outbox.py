@@ -115,7 +115,9 @@ def queue(
         body_text=body_text,
         body_html=body_html or linebreaks(escape(body_text)),
     )
-    outbound.attachments.set(list(attachments))
+    attachments = list(attachments)
+    if attachments:  # .set([]) would still read the (empty) current set
+        outbound.attachments.set(attachments)
     _queue_send(outbound)
     return outbound
 

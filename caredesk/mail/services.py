@@ -27,9 +27,9 @@ from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers.services import customer_for_email
 from caredesk.system import clock
-from caredesk.system.queue import later, suppressed
+from caredesk.system.queue import suppressed
 
-from . import delivery, parsing, queries, tasks
+from . import acknowledgements, delivery, parsing, queries
 from .models import InboundEmail
 
 logger = logging.getLogger(__name__)
@@ -194,8 +194,10 @@ def _process(inbound: InboundEmail) -> None:
     inbound.status = InboundEmail.Status.PROCESSED
     inbound.error = "\n".join(line for line, _ in skipped)
     inbound.save(update_fields=OUTCOME_FIELDS)
-    if started:  # a new request: "we have it" (acknowledgements.py decides whether, and words it)
-        later(tasks.acknowledge_new_ticket, ticket_id=message.ticket_id, inbound_id=inbound.pk)
+    if started and not inbound.quiet:  # a new request: "we have it" (acknowledgements.py decides whether)
+        # The ticket in hand (customer and team loaded) unless the message went to a follow-up ticket.
+        opened = ticket if ticket.pk == message.ticket_id else message.ticket
+        acknowledgements.acknowledge(opened, message_id=inbound.message_id)
 
 
 def _record_machine_mail(inbound: InboundEmail, status: InboundEmail.Status, ticket: Ticket | None) -> None:

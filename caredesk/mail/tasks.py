@@ -18,14 +18,6 @@ def process_inbound(inbound_id: int) -> None:
 
 
 @task()
-def acknowledge_new_ticket(ticket_id: int, inbound_id: int) -> None:
-    """Answer a new email ticket with "we have your request", once (acknowledgements.acknowledge)."""
-    from . import acknowledgements
-
-    acknowledgements.acknowledge(ticket_id, inbound_id)
-
-
-@task()
 def send_email(outbound_id: int) -> None:
     """Send one email of the outbox (outbox.send): only a queued, due email is sent, and only once."""
     from . import outbox

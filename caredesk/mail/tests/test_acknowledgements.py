@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from caredesk.customers.models import Customer
-from caredesk.mail import acknowledgements, services, tasks
+from caredesk.mail import acknowledgements, services
 from caredesk.mail.models import InboundEmail, Mailbox, OutboundEmail
 from caredesk.notifications.defaults import Kind
 from caredesk.notifications.models import EmailTemplate
@@ -30,7 +30,7 @@ def test_a_new_email_ticket_is_acknowledged_once_threaded_to_the_customers_email
     assert ack.subject == f"We have your request: Twelve pies missing [{inbound.ticket.reference}]"
     [sent] = [m for m in mailoutbox if m.to == ["miggins@example.com"]]
     assert sent.extra_headers["Auto-Submitted"] == "auto-generated"  # other desks must not answer it
-    tasks.acknowledge_new_ticket.call(ticket_id=inbound.ticket_id, inbound_id=inbound.pk)  # a task run twice
+    services.process(inbound)  # processing the same email again (a retried task) acknowledges nothing more
     assert len(acknowledgements_sent()) == 1
 
 
@@ -86,3 +86,10 @@ def test_the_loop_breaker_stops_automatic_answers_after_three_an_hour(billing, s
                          source="ingest", team=billing)
     assert InboundEmail.objects.filter(status="processed").count() == 6  # every email is still kept
     assert len(acknowledgements_sent()) == 3
+
+
+def test_an_acknowledgement_that_cannot_be_made_never_costs_the_email_its_ticket(billing, caplog):
+    EmailTemplate.objects.create(kind=Kind.ACKNOWLEDGEMENT, subject="Hello", body="{% include 'missing.txt' %}")
+    inbound, _ = services.receive(eml(), source="ingest", team=billing)
+    assert (inbound.status, inbound.ticket is not None, acknowledgements_sent()) == ("processed", True, [])
+    assert "no acknowledgement for ticket" in caplog.text

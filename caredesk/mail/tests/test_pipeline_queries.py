@@ -23,8 +23,9 @@ from .mails import eml
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 # As measured, savepoints included: lock and read the email (its team joined), the customer (new: its
 # organisation, the insert), ticket, message and event, the message read back, the email's outcome, and the
-# search document (ticket, bodies, update_or_create), the acknowledgement's task queued.
-NEW_REQUEST_QUERIES = 24
+# search document (ticket, bodies, update_or_create), and the acknowledgement made inline (loop breaker count,
+# template, team mailbox, the email, its send task, two savepoints).
+NEW_REQUEST_QUERIES = 32
 # Lock and read the email, the customer, the thread (sent and received Message-IDs, the ticket), the ticket
 # locked, message, event, ticket touched, the owner's notification queued, the email's outcome, the search
 # document.
@@ -51,8 +52,8 @@ def test_a_new_request_is_processed_in_few_queries_and_searchable_at_once(databa
         inbound = services.process(inbound)
     assert (inbound.status, inbound.started_ticket, inbound.ticket.team) == ("processed", True, billing)
     assert _searchable(inbound.ticket, "pies")
-    # Indexed inline, not by a second task; only the acknowledgement waits for a worker.
-    assert _queued() == ["caredesk.mail.tasks.acknowledge_new_ticket"]
+    # Indexed and acknowledged inline, not by more tasks; only sending the acknowledgement waits for a worker.
+    assert _queued() == ["caredesk.mail.tasks.send_email"]
 
 
 def test_a_reply_is_processed_in_few_queries_and_still_notifies_the_owner(
