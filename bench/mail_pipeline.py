@@ -77,17 +77,24 @@ def fresh_database(kind: str, workdir: Path, *, name: str = BENCH_DB) -> str:
 
 
 def end_to_end(kind: str, workers: int, corpus: Path, workdir: Path) -> dict:
+    # Acknowledgements are queued and "sent" (the outbox runs), to a backend that accepts everything: this
+    # measures email in; --outbox measures sending to a real SMTP server.
+    dummy = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    result = in_fresh_database(kind, workdir, ["_run", "--corpus", str(corpus), "--workers", str(workers)], dummy)
+    return {"database": kind, "workers": workers, **result}
+
+
+def in_fresh_database(kind: str, workdir: Path, args: list[str], extra_env: dict | None = None) -> dict:
+    """Run this script with `args` in a child process on a fresh, migrated database; its last line of
+    output is JSON."""
     url = fresh_database(kind, workdir)
-    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir),
-           # Acknowledgements are queued and "sent" (the outbox runs), to a backend that accepts everything:
-           # this measures email in; --outbox measures sending to a real SMTP server.
-           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir)}
+    env.update(extra_env or {})
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run(
-        [PYTHON, __file__, "_run", "--corpus", str(corpus), "--workers", str(workers)],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        [PYTHON, __file__, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
-    return {"database": kind, "workers": workers, **json.loads(out.strip().splitlines()[-1])}
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def run_child(corpus: Path, workers: int) -> None:
@@ -193,14 +200,8 @@ def smtp_ceiling(count: int) -> dict:
 
 
 def outbox_rate(kind: str, workers: int, count: int, workdir: Path) -> dict:
-    url = fresh_database(kind, workdir)
-    env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir)}
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    out = subprocess.run(
-        [PYTHON, __file__, "_outbox", "--count", str(count), "--workers", str(workers)],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout
-    return {"database": kind, "workers": workers, **json.loads(out.strip().splitlines()[-1])}
+    result = in_fresh_database(kind, workdir, ["_outbox", "--count", str(count), "--workers", str(workers)])
+    return {"database": kind, "workers": workers, **result}
 
 
 def run_outbox_child(count: int, workers: int) -> None:
