@@ -18,6 +18,12 @@ def _settled(page, selector: str) -> None:
     )
 
 
+def _htmx_settled(page) -> None:
+    """Wait until htmx has swapped and settled what it received: content swapped in a moment ago has no
+    htmx listeners yet, and a change made to it then is lost (a person is never that fast; a test is)."""
+    page.wait_for_function("!document.querySelector('.htmx-swapping, .htmx-settling, .htmx-added')")
+
+
 def _closed(page, dialog) -> None:
     expect(dialog).to_be_hidden()
     expect(page.locator(".modal-backdrop")).to_have_count(0)
@@ -82,10 +88,12 @@ def test_alice_changes_status_priority_and_tags(opened, ticket):
     )
     # The panel the server sent back marks what it saved (a person's choice does not move `selected`).
     expect(page.locator("#prop-status option[selected]")).to_have_attribute("value", "pending_customer")
+    _htmx_settled(page)
 
     page.locator("#prop-priority").select_option(label="Urgent")
     expect(page.locator("#ticket-header")).to_contain_text("Urgent priority")
     expect(page.locator("#prop-priority option[selected]")).to_have_attribute("value", "4")
+    _htmx_settled(page)
 
     page.locator("#prop-tags").fill("Refund, VIP")
     page.locator("#prop-tags").press("Enter")
