@@ -70,6 +70,10 @@ class InboundEmail(models.Model):
             # Threading looks up In-Reply-To/References by message_id, the leading column.
             models.UniqueConstraint(fields=["message_id", "sha256"], name="inbound_email_once"),
         ]
+        indexes = [
+            # The admin's list of failed (or stored, unprocessed) emails, newest first, at any size.
+            models.Index(fields=["status", "received_at"], name="inbound_email_by_status"),
+        ]
 
     def __str__(self) -> str:
         return f"inbound email {self.pk} <{self.message_id}> ({self.status})"
