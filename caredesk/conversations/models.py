@@ -222,6 +222,7 @@ class Event(models.Model):
         MERGED = "merged", _("merged")
         MERGED_IN = "merged_in", _("merged in")
         REOPENED = "reopened", _("reopened")
+        EMAIL_RESENT = "email_resent", _("email sent again")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -30,7 +30,8 @@ from django.utils.html import escape, linebreaks
 from django_tasks import task_backends
 
 from caredesk.accounts.models import User
-from caredesk.conversations.models import Message, Ticket
+from caredesk.conversations import events
+from caredesk.conversations.models import Event, Message, Ticket
 from caredesk.notifications.defaults import Kind
 from caredesk.notifications.rendering import render_text
 from caredesk.notifications.rendering import wording as wording_of
@@ -243,7 +244,13 @@ def resend(outbound: OutboundEmail, *, by: User) -> OutboundEmail:
                 "Only an email that failed, bounced or whose delivery is unknown can be sent again, and never one that"
                 " held a log-in link (ask the customer to request a new link)."
             )
-        logger.info("outbound email %s queued again by user %s", outbound.pk, by.pk)
+        was = {OutboundEmail.Status.FAILED: "failed", OutboundEmail.Status.UNKNOWN: "an unknown delivery"}.get(
+            outbound.status, "bounced"
+        )
+        if outbound.ticket_id:  # on the ticket's record: who decided to send it again, and why it needed it
+            events.record(
+                outbound.ticket, Event.Kind.EMAIL_RESENT, by=by, data={"email": outbound.pk, "to": outbound.to, "was": was}
+            )
         outbound.refresh_from_db()
         _queue_send(outbound)
     outbound.refresh_from_db()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from caredesk.accounts.models import Membership, Team, User
 
 from caredesk.conversations import services as conversations
+from caredesk.conversations.models import Event
 from caredesk.mail import outbox
 from caredesk.mail.models import OutboundEmail
 from caredesk.system import clock
@@ -69,6 +70,11 @@ def test_alice_resends_a_failed_reply_from_the_page(client, smtp_server, ticket,
     assert failed.status == "sent"
     [envelope] = [e for e in smtp_server.received if e.rcpt_tos == ["miggins@example.com"]]
     assert envelope.message["Message-ID"] == f"<{failed.message_id}>"
+    # On the ticket's record, and in its timeline.
+    event = Event.objects.get(ticket=ticket, kind=Event.Kind.EMAIL_RESENT)
+    assert (event.actor, event.data) == (alice, {"email": failed.pk, "to": "miggins@example.com", "was": "failed"})
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "<strong>Alice Archer</strong> sent the email to miggins@example.com again (it had failed)" in page
 
 
 def test_resend_needs_a_post_with_its_csrf_token(smtp_server, ticket, alice):
@@ -101,6 +107,7 @@ def test_someone_who_may_not_reply_on_the_ticket_cannot_resend(client, smtp_serv
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("failed", 1)
     assert [e for e in smtp_server.received if e.rcpt_tos == ["miggins@example.com"]] == []
+    assert not Event.objects.filter(kind=Event.Kind.EMAIL_RESENT).exists()
 
 
 def test_sales_see_a_public_teams_reply_but_cannot_resend_it(client, smtp_server, ticket_factory, miggins, deliveries, charlie, sam):
