@@ -369,7 +369,14 @@ def _indexes_set_aside(cursor, enabled: bool, progress: Callable[[str], None]) -
             cursor.execute("SET maintenance_work_mem = '256MB'")
         for _, definition in indexes:
             cursor.execute(definition)
-        progress(f"indexes {len(indexes)} built in {time.perf_counter() - started:.1f}s")
+        # Fresh statistics for the tables just filled: with the old ones (a near-empty table) the planner
+        # chooses sequential scans, and the ticket page took 500 ms instead of 18 at 10^6 tickets until
+        # autovacuum came by (measured, docs/benchmarks.md).
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(f'"{table}"' for table in [*tables, Customer._meta.db_table]))
+        else:
+            cursor.execute("ANALYZE")
+        progress(f"indexes {len(indexes)} built and statistics updated in {time.perf_counter() - started:.1f}s")
 
 
 CHECKPOINT_EVERY = 100_000  # tickets between SQLite WAL checkpoints during a seed

@@ -165,6 +165,22 @@ def test_a_big_seed_builds_the_indexes_again_as_they_were():
     assert _indexes() == before
 
 
+def test_a_big_seed_leaves_fresh_planner_statistics():
+    from django.db import connection
+
+    seed(30, seed=16)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # last_analyze is set by an ANALYZE statement only (autovacuum sets last_autoanalyze).
+            cursor.execute(
+                "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'conversations_message'"
+            )
+            assert cursor.fetchone()[0] is not None
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'conversations_message'")
+            assert cursor.fetchone()[0] > 0
+
+
 def test_a_seed_that_fails_half_way_still_builds_the_indexes_again(monkeypatch):
     before = _indexes()
 
