@@ -168,8 +168,18 @@ def screenshot(page, request):
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:
+        from playwright.sync_api import Error
+
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except Error as error:
+            # Chromium now and then refuses one capture on a loaded machine ("Unable to capture screenshot");
+            # the page is fine, so one more try after a moment, and a second refusal fails the test.
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
