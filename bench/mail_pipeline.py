@@ -340,19 +340,18 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "_outbox":
+    # The children main() starts, one per measurement, each on its own fresh database.
+    children = ("_run", "_outbox")
+    if len(sys.argv) > 1 and sys.argv[1] in children:
         child = argparse.ArgumentParser()
-        child.add_argument("_outbox")
+        child.add_argument("child")
+        child.add_argument("--corpus", type=Path)
         child.add_argument("--count", type=int)
         child.add_argument("--workers", type=int)
         options = child.parse_args()
-        run_outbox_child(options.count, options.workers)
-    elif len(sys.argv) > 1 and sys.argv[1] == "_run":
-        child = argparse.ArgumentParser()
-        child.add_argument("_run")
-        child.add_argument("--corpus", type=Path)
-        child.add_argument("--workers", type=int)
-        options = child.parse_args()
-        run_child(options.corpus, options.workers)
+        if options.child == "_run":
+            run_child(options.corpus, options.workers)
+        else:
+            run_outbox_child(options.count, options.workers)
     else:
         main()

@@ -35,7 +35,7 @@ from caredesk.conversations.models import Event, Message, Ticket
 from caredesk.notifications.defaults import Kind
 from caredesk.notifications.rendering import render_text
 from caredesk.notifications.rendering import wording as wording_of
-from caredesk.notifications.values import for_ticket, person
+from caredesk.notifications.values import absolute, for_ticket, person
 from caredesk.system import clock
 from caredesk.system.queue import later
 
@@ -127,7 +127,7 @@ def queue_reply(message: Message) -> OutboundEmail:
     """Store an agent's public reply as an email to the customer that threads with what they sent us."""
     ticket = message.ticket
     thread = thread_of(ticket)
-    context = {"ticket": ticket, "message": message, "portal_url": _absolute(f"/portal/tickets/{ticket.pk}/")}
+    context = {"ticket": ticket, "message": message, "portal_url": absolute(f"/portal/tickets/{ticket.pk}/")}
     # The admins' wording (notifications) for the text part; a reply is never switched off.
     wording = render_text(*wording_of(Kind.REPLY, team=ticket.team)[:2], for_ticket(ticket, message=message, agent=person(message.author)))
     return queue(
@@ -355,7 +355,3 @@ def _finish(outbound: OutboundEmail, status: str, *, error: str = "") -> Outboun
     if not sending.update(**changes):
         return None
     return OutboundEmail.objects.get(pk=outbound.pk)
-
-
-def _absolute(path: str) -> str:
-    return settings.CAREDESK_BASE_URL.rstrip("/") + path
