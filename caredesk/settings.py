@@ -107,6 +107,12 @@ INSTALLED_APPS = [
     "caredesk.portal",
     "caredesk.mail",
     "caredesk.notifications",
+    "caredesk.calendars",
+    "caredesk.service_levels",
+    "caredesk.promises",
+    "caredesk.escalations",
+    "caredesk.assignment",
+    "caredesk.automations",
     "caredesk.system",
 ]
 

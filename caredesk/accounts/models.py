@@ -82,6 +82,14 @@ class Team(models.Model):
     is_private = models.BooleanField(
         _("private"), default=False, help_text=_("Only members and admins see this team's tickets.")
     )
+    calendar = models.ForeignKey(
+        "calendars.BusinessCalendar",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams",
+        help_text=_("The working hours its service targets and promises count in. Empty: the default calendar."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -81,10 +81,19 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # The earliest due time of the ticket's running service targets, kept in step by service_levels in
+    # the same transaction as the targets: the queue shows and sorts by the time left without a join.
+    next_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [
+            # The queue sorted by time left: open tickets with a running target, soonest due first.
+            models.Index(
+                fields=["next_due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES, next_due_at__isnull=False),
+                name="ticket_open_due",
+            ),
             # Queue views: "all open", "my teams", "mine" and "unassigned", newest activity first.
             models.Index(
                 fields=["-updated_at", "-id"],
@@ -223,6 +232,17 @@ class Event(models.Model):
         MERGED_IN = "merged_in", _("merged in")
         REOPENED = "reopened", _("reopened")
         EMAIL_RESENT = "email_resent", _("email sent again")
+        # Service commitments (service_levels, promises, escalations, automations).
+        TARGET_BREACHED = "target_breached", _("target breached")
+        TARGET_MET = "target_met", _("target met")
+        PROMISE_MADE = "promise_made", _("promise made")
+        PROMISE_KEPT = "promise_kept", _("promise kept")
+        PROMISE_BROKEN = "promise_broken", _("promise broken")
+        PROMISE_CANCELLED = "promise_cancelled", _("promise cancelled")
+        ESCALATED = "escalated", _("escalated")
+        ESCALATION_RESOLVED = "escalation_resolved", _("escalation resolved")
+        DE_ESCALATED = "de_escalated", _("de-escalated")
+        AUTOMATION_APPLIED = "automation_applied", _("automation applied")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -22,7 +22,7 @@ from caredesk.system import clock
 from caredesk.system.queue import later
 
 from . import attachments as attachment_store
-from . import events, mentions, search, tasks
+from . import events, hooks, mentions, search, tasks
 from .models import OPEN_STATUSES, CustomField, Event, Message, Tag, Ticket
 from .text import sanitise, text_to_html
 
@@ -147,7 +147,7 @@ def reply(ticket: Ticket, *, by: User, body: str, files: Sequence = (), status: 
     attachment_store.validate(files)
     ticket = _locked(ticket)
     new_status = status or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
-    _check_status_change(ticket, new_status or ticket.status)
+    _check_status_change(ticket, new_status or ticket.status, by=by)
     message = _add_message(ticket, kind=Message.Kind.REPLY, body=body, author=by, files=files)
     events.record(ticket, Event.Kind.REPLIED, by=by, data={"message": message.pk})
     if new_status and new_status != ticket.status:
@@ -275,14 +275,17 @@ def _set_status(ticket: Ticket, status: str, *, by: User | None, record: bool = 
         events.record(ticket, Event.Kind.STATUS_CHANGED, by=by, data={"from": previous, "to": status})
 
 
-def _check_status_change(ticket: Ticket, status: str) -> None:
-    """Refuse what no status change may do: an unknown status, or touching a merged or closed ticket."""
+def _check_status_change(ticket: Ticket, status: str, *, by: User | None) -> None:
+    """Refuse what no status change may do: an unknown status, touching a merged or closed ticket, or
+    what another app forbids (hooks.guard_status: an open escalation keeps its ticket open)."""
     if status not in Ticket.Status.values:
         raise ValidationError(_("Unknown status: %(status)s.") % {"status": status})
     if ticket.merged_into_id:
         raise ValidationError(_("This ticket was merged; change the ticket it was merged into."))
     if ticket.status == Ticket.Status.CLOSED:
         raise ValidationError(_("A closed ticket stays closed; the customer's next message opens a follow-up."))
+    if status != ticket.status:
+        hooks.check_status(ticket, status, by)
 
 
 @transaction.atomic
@@ -290,7 +293,7 @@ def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
     ticket = _locked(ticket)
     if ticket.status == status:
         return ticket
-    _check_status_change(ticket, status)
+    _check_status_change(ticket, status, by=by)
     _set_status(ticket, status, by=by)
     return ticket
 

@@ -11,6 +11,8 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     domain = models.CharField(_("email domain"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A label the business gives its accounts ("gold", "wholesale"): service targets can be chosen by it.
+    tier = models.CharField(_("tier"), max_length=30, blank=True, db_default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -33,6 +35,8 @@ class Customer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )
     notes = models.TextField(_("notes"), blank=True)
+    # As Organisation.tier, for a customer of their own (a VIP): service targets can be chosen by it.
+    tier = models.CharField(_("tier"), max_length=30, blank=True, db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     # Set when email to this address bounced (mail/delivery.py): agents see it on the ticket, and no
     # automatic email goes there. Cleared when the customer writes to us from it again.

@@ -14,6 +14,11 @@ class Kind(models.TextChoices):
     NEW_OWNER = "new_owner", _("To an agent: a ticket is now yours")
     CUSTOMER_REPLIED = "customer_replied", _("To the owner: the customer replied")
     MENTIONED = "mentioned", _("To an agent: you were mentioned in a note")
+    OWNER_INTRODUCED = "owner_introduced", _("To the customer: who now owns their case (after a transfer)")
+    ESCALATED = "escalated", _("To the escalation level: a ticket was escalated to you")
+    TARGET_BREACHED = "target_breached", _("To the owner: a service target was missed")
+    PROMISE_DUE = "promise_due", _("To the promise's owner: a promise falls due soon")
+    AUTOMATION_NOTICE = "automation_notice", _("To an agent: a notice sent by an automation rule")
 
 
 # Kinds that answer a customer automatically: the loop breaker counts them (mail/outbox.py).
@@ -25,6 +30,11 @@ SUBJECTS = {
     Kind.NEW_OWNER: "[{{ ticket.reference }}] {{ ticket.subject }} is now yours",
     Kind.CUSTOMER_REPLIED: "[{{ ticket.reference }}] {{ customer.name }} replied: {{ ticket.subject }}",
     Kind.MENTIONED: "[{{ ticket.reference }}] {{ author.name }} mentioned you: {{ ticket.subject }}",
+    Kind.OWNER_INTRODUCED: "{{ agent.first_name }} is now looking after your request [{{ ticket.reference }}]",
+    Kind.ESCALATED: "[{{ ticket.reference }}] Escalated to you: {{ ticket.subject }}",
+    Kind.TARGET_BREACHED: "[{{ ticket.reference }}] {{ target.name }} target missed: {{ ticket.subject }}",
+    Kind.PROMISE_DUE: "[{{ ticket.reference }}] Promise due {{ promise.due }}: {{ promise.what }}",
+    Kind.AUTOMATION_NOTICE: "[{{ ticket.reference }}] {{ rule.name }}: {{ ticket.subject }}",
 }
 
 BODIES = {
@@ -60,6 +70,40 @@ Hand-over note: {{ note }}{% endif %}
     Kind.MENTIONED: """{{ author.name }} mentioned you in a note on {{ ticket.reference }} "{{ ticket.subject }}":
 
 {{ message.text }}
+
+{{ ticket.url }}
+""",
+    Kind.OWNER_INTRODUCED: """Hello {{ customer.first_name }},
+
+{{ agent.name }} of our {{ team.name }} team is now looking after your request {{ ticket.reference }}:
+
+    {{ ticket.subject }}
+
+{{ agent.first_name }} has everything you told us so far, so you will not need to repeat it. Reply to this email to reach {{ agent.first_name }} directly, or follow your case in our portal: {{ portal_url }}
+""",
+    Kind.ESCALATED: """{{ escalated_by.name }} escalated {{ ticket.reference }} "{{ ticket.subject }}" to you ({{ level }}).
+
+Reason: {{ reason }}
+
+It stays on the escalations board until you record a resolution.
+
+{{ ticket.url }}
+""",
+    Kind.TARGET_BREACHED: """The {{ target.name }} target on {{ ticket.reference }} "{{ ticket.subject }}" was due {{ target.due }} and has been missed.
+
+{{ customer.name }} is waiting. {{ ticket.url }}
+""",
+    Kind.PROMISE_DUE: """You promised {{ customer.name }} on {{ ticket.reference }}:
+
+    {{ promise.what }}
+
+It is due {{ promise.due }}. Mark it kept on the ticket once it is done; if it is overdue it goes to your team lead.
+
+{{ ticket.url }}
+""",
+    Kind.AUTOMATION_NOTICE: """The automation rule "{{ rule.name }}" asks you to look at {{ ticket.reference }} "{{ ticket.subject }}".
+{% if note %}
+{{ note }}{% endif %}
 
 {{ ticket.url }}
 """,

@@ -26,5 +26,22 @@ def context(kind: str) -> dict:
         Kind.NEW_OWNER: {"agent": AGENT, "reason": "Needs a refund, which Billing gives", "note": "Order 5521"},
         Kind.CUSTOMER_REPLIED: {"agent": AGENT, "message": {"text": "Any news about my pies?"}},
         Kind.MENTIONED: {"agent": AGENT, "author": {"name": "Bob Baker"}, "message": {"text": "@alice can you call her?"}},
+        Kind.OWNER_INTRODUCED: {"agent": AGENT},
+        Kind.ESCALATED: {
+            "agent": {"name": "Lena Lead", "first_name": "Lena"},
+            "escalated_by": AGENT,
+            "level": "Team lead",
+            "reason": "Third missed delivery this month; she wants a refund we cannot give",
+        },
+        Kind.TARGET_BREACHED: {"agent": AGENT, "target": {"name": "First reply", "due": "Tue 3 Mar 2026, 11:00"}},
+        Kind.PROMISE_DUE: {
+            "agent": AGENT,
+            "promise": {"what": "Call Mrs Miggins back about the refund", "due": "Tue 3 Mar 2026, 12:00"},
+        },
+        Kind.AUTOMATION_NOTICE: {
+            "agent": AGENT,
+            "rule": {"name": "Urgent tickets waiting an hour"},
+            "note": "Nobody has answered this urgent ticket for an hour.",
+        },
     }[Kind(kind)]
     return {**COMMON, **extra}
