@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -41,14 +42,13 @@ def _calendars(teams: list[Team]) -> dict[int, business_time.Calendar]:
     default = None
     if any(team.calendar_id is None for team in teams):
         stored = BusinessCalendar.objects.filter(is_default=True).first()
-        default = build_calendar(stored) if stored else None
-    result = {}
-    for team in teams:
-        if team.calendar_id:
-            result[team.pk] = build_calendar(team.calendar)
-        else:
-            result[team.pk] = default or services.calendar_for(None)
-    return result
+        default = build_calendar(stored) if stored else _round_the_clock()
+    return {team.pk: build_calendar(team.calendar) if team.calendar_id else default for team in teams}
+
+
+def _round_the_clock() -> business_time.Calendar:
+    """What calendars.services.calendar_for gives a team when no calendar is stored."""
+    return business_time.Calendar(tz=business_time.zone(settings.TIME_ZONE), week=business_time.ALWAYS_OPEN.week)
 
 
 def routing_page(user: User) -> list[TeamPanel]:
