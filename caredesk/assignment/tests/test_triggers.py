@@ -139,3 +139,11 @@ def test_more_capacity_pulls_waiting_tickets(routed, arrive, status_of, alice, d
     with django_capture_on_commit_callbacks(execute=True):
         services.set_agent_settings(alice, capacity=3, hours="", by=alice)
     assert owners(tickets) == [alice, alice]
+
+
+def test_the_ticket_timeline_says_routing_assigned_it(client, routed, arrive, alice):
+    routed(mode=RR)
+    (ticket,) = arrive()
+    client.force_login(alice)
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Routing assigned the ticket to <strong>Alice Archer</strong>" in html
