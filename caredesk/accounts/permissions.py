@@ -109,5 +109,6 @@ def can_manage_routing(user, team: Team) -> bool:
 
 
 def can_set_availability(user) -> bool:
-    """Say whether one takes new tickets (the switch in the top bar): anyone who can own tickets."""
-    return can_work(user)
+    """Say whether one takes new tickets (the switch in the top bar): those routing gives tickets to,
+    agents and leads (admins see the routing link there, without a switch)."""
+    return _active(user) and user.role in (User.Role.AGENT, User.Role.LEAD)

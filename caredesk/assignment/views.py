@@ -58,7 +58,8 @@ def agent_settings(request, team_id: int, agent_id: int):
 @login_required
 def availability(request):
     """The switch: GET shows it (loaded by the top bar), POST changes it and shows it again."""
-    if not permissions.can_set_availability(request.user):
+    switch = permissions.can_set_availability(request.user)
+    if not (switch or (request.method == "GET" and permissions.can_view_routing(request.user))):
         raise PermissionDenied
     error = ""
     if request.method == "POST":
@@ -70,6 +71,6 @@ def availability(request):
     return render(
         request,
         "assignment/_availability.html",
-        {"status": queries.availability_of(request.user), "error": error},
+        {"switch": switch, "status": queries.availability_of(request.user) if switch else "", "error": error},
         status=422 if error else 200,
     )

@@ -224,6 +224,14 @@ def test_an_unknown_availability_is_refused_and_nothing_changes(client, alice, s
     assert AgentStatus.objects.get(user=alice).status == "offline"
 
 
+def test_the_admin_gets_the_routing_link_without_a_switch(client, ada):
+    client.force_login(ada)
+    html = client.get(SWITCH).content.decode()
+    assert "/assignment/" in html and 'name="status"' not in html
+    assert client.post(SWITCH, {"status": "away"}).status_code == 403
+    assert not AgentStatus.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["sam", "miggins"])
 def test_sales_and_customers_have_no_availability(client, who, request):
     person = request.getfixturevalue(who)

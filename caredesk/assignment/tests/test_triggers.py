@@ -58,9 +58,28 @@ def test_a_ticket_nobody_can_take_waits_and_the_sweep_routes_it_when_someone_can
     status_of(alice, capacity=1)
     first, second = arrive(2)
     assert owners([first, second]) == [alice, None]
-    conversations.change_status(first, status=Ticket.Status.SOLVED, by=alice)
+    status_of(alice, capacity=2)  # as an admin would, around the service
     tasks.route_waiting_tickets.call()
     assert owners([second]) == [alice]
+
+
+def test_solving_a_ticket_gives_its_owner_the_oldest_waiting_one_at_once(routed, arrive, status_of, alice):
+    routed(mode=RR)
+    status_of(alice, capacity=1)
+    first, second = arrive(2)
+    conversations.change_status(first, status=Ticket.Status.SOLVED, by=alice)
+    assert owners([second]) == [alice]
+
+
+def test_only_a_ticket_ceasing_to_weigh_on_its_owner_pulls_another(routed, arrive, alice, monkeypatch):
+    pulled = []
+    monkeypatch.setattr(services, "pull_waiting", lambda agent, **kw: pulled.append(agent))
+    routed(mode=RR)
+    (ticket,) = arrive()
+    conversations.change_status(ticket, status=Ticket.Status.PENDING_CUSTOMER, by=alice)
+    conversations.change_status(ticket, status=Ticket.Status.ON_HOLD, by=alice)
+    conversations.change_status(ticket, status=Ticket.Status.OPEN, by=alice)
+    assert pulled == [alice]
 
 
 def test_the_sweep_routes_oldest_first_and_stops_at_a_full_team(routed, arrive, status_of, billing, alice):
