@@ -183,6 +183,8 @@ def route(ticket: Ticket, *, only: User | None = None) -> User | None:
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=ticket.pk)
     if ticket.owner_id or ticket.status not in OPEN_STATUSES or ticket.merged_into_id:
         return None
+    if ticket.team_id != routing.team_id:
+        return None  # moved to another team meanwhile; that transfer queued its own routing
     now = clock.now()
     for choice in ranked(candidates(ticket.team, routing=routing, now=now), routing):
         if only is not None and choice.user.pk != only.pk:

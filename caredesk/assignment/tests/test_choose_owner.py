@@ -164,3 +164,12 @@ def test_the_round_robin_pointer_moves_to_the_agent_given_the_ticket(routed, arr
     routing.refresh_from_db()
     assert routing.last_assigned == bob
     assert AgentStatus.objects.get(user=bob).last_assigned_at is not None
+
+
+def test_route_leaves_a_ticket_moved_to_another_team_since_it_was_read(routed, arrive, deliveries, alice, charlie):
+    (ticket,) = arrive()
+    stale = Ticket.objects.get(pk=ticket.pk)
+    conversations.transfer(ticket, to_team=deliveries, by=alice, reason="A delivery question")
+    routed(mode=RR)
+    assert services.route(stale) is None
+    assert owners([ticket]) == [None]
