@@ -49,7 +49,8 @@ def main() -> None:
     teams = list(Team.objects.all())
     for team in teams:
         TeamRouting.objects.update_or_create(
-            team=team, defaults={"mode": TeamRouting.Mode.LEAST_LOADED, "only_when_working": False, "max_open_default": 500}
+            team=team,
+            defaults={"mode": TeamRouting.Mode.LEAST_LOADED, "only_when_working": False, "max_open_default": 500},
         )
     for agent in User.objects.filter(role__in=services.ROUTING_ROLES):
         AgentStatus.objects.update_or_create(user=agent, defaults={"status": "available", "capacity": 500})
@@ -65,7 +66,8 @@ def main() -> None:
         services.route(ticket)
 
     def route_only():
-        ticket = Ticket.objects.filter(pk=conversations.open_ticket(customer=customer, team=team, subject="Bench", body="Hi").pk).get()
+        opened = conversations.open_ticket(customer=customer, team=team, subject="Bench", body="Hi")
+        ticket = Ticket.objects.get(pk=opened.pk)
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             services.route(ticket)

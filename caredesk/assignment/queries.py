@@ -96,7 +96,9 @@ def _panels(user: User, teams: list[Team]) -> list[TeamPanel]:
     for team in teams:
         routing = _routing(team)
         pool = [
-            services.candidate(agent, routing=routing, load=counts.get(agent.pk, 0), team_calendar=calendars[team.pk], now=now)
+            services.candidate(
+                agent, routing=routing, load=counts.get(agent.pk, 0), team_calendar=calendars[team.pk], now=now
+            )
             for agent in members[team.pk]
         ]
         order = services.ranked(pool, routing)

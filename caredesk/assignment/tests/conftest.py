@@ -1,6 +1,5 @@
 import pytest
 
-from caredesk.assignment import services
 from caredesk.assignment.models import AgentStatus, TeamRouting
 
 
@@ -39,7 +38,6 @@ def arrive(ticket_factory, miggins, billing):
 
 
 def owners(tickets):
+    """Each ticket's owner as the database has it now."""
     return [type(t).objects.get(pk=t.pk).owner for t in tickets]
 
-
-__all__ = ["owners", "services"]

@@ -86,7 +86,9 @@ def test_tickets_waiting_for_the_customer_do_not_count_against_capacity(routed, 
     assert owners(arrive()) == [alice]
 
 
-def test_least_loaded_weighs_open_tickets_against_capacity(routed, arrive, status_of, ticket_factory, miggins, billing, alice, bob):
+def test_least_loaded_weighs_open_tickets_against_capacity(
+    routed, arrive, status_of, ticket_factory, miggins, billing, alice, bob
+):
     # alice holds 4 of 10 (0.4), bob 1 of 2 (0.5): alice has more tickets but more room.
     status_of(alice, capacity=10)
     status_of(bob, capacity=2)

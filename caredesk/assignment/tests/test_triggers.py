@@ -26,7 +26,9 @@ def test_a_ticket_transferred_to_a_routed_teams_queue_is_routed(
     assert owners([ticket]) == [charlie]
 
 
-def test_a_ticket_transferred_to_a_named_agent_stays_with_them(routed, ticket_factory, miggins, billing, alice, bob, lena):
+def test_a_ticket_transferred_to_a_named_agent_stays_with_them(
+    routed, ticket_factory, miggins, billing, alice, bob, lena
+):
     routed(mode=RR)
     ticket = ticket_factory.create(customer=miggins, team=billing, owner=alice, by=alice)
     conversations.transfer(ticket, to_owner=lena, by=alice, reason="Refund above my limit")
@@ -144,7 +146,9 @@ def test_pulling_gives_tickets_only_to_the_agent_who_became_available(
     assert owners(tickets) == [bob, alice, alice]
 
 
-def test_turning_routing_on_routes_the_tickets_already_waiting(arrive, billing, alice, bob, django_capture_on_commit_callbacks):
+def test_turning_routing_on_routes_the_tickets_already_waiting(
+    arrive, billing, alice, bob, django_capture_on_commit_callbacks
+):
     tickets = arrive(2)
     with django_capture_on_commit_callbacks(execute=True):
         services.configure(billing, mode=RR, only_when_working=True, max_open_default=5, by=alice)
