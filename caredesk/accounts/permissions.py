@@ -81,3 +81,34 @@ def can_answer_as_customer(user, ticket) -> bool:
 def can_own_tickets_of(user, team: Team) -> bool:
     """Whether `user` may be made the owner of a ticket in `team`: a working member of it."""
     return _active(user) and user.is_agent_like and team.pk in member_team_ids(user)
+
+
+# --- assignment ---
+
+
+def can_view_routing(user) -> bool:
+    """The routing page: agents, leads and admins (agents see their teams' settings; sales and customers
+    have no use for it)."""
+    return can_work(user)
+
+
+def routing_teams_of(user):
+    """Teams whose routing `user` sees on the routing page: every team for admins, else their own."""
+    if is_admin(user):
+        return Team.objects.all()
+    if not can_view_routing(user):
+        return Team.objects.none()
+    return Team.objects.filter(pk__in=member_team_ids(user))
+
+
+def can_manage_routing(user, team: Team) -> bool:
+    """Change a team's routing and its agents' capacity and hours: admins, and the team's own leads."""
+    if is_admin(user):
+        return True
+    return _active(user) and user.role == User.Role.LEAD and team.pk in member_team_ids(user)
+
+
+def can_set_availability(user) -> bool:
+    """Say whether one takes new tickets (the switch in the top bar): those routing gives tickets to,
+    agents and leads (admins see the routing link there, without a switch)."""
+    return _active(user) and user.role in (User.Role.AGENT, User.Role.LEAD)

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (pages are added here)
+from django.urls import path
+
+from . import views
 
 app_name = "assignment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.routing, name="routing"),
+    path("teams/<int:team_id>/", views.configure, name="configure"),
+    path("teams/<int:team_id>/agents/<int:agent_id>/", views.agent_settings, name="agent_settings"),
+    path("availability/", views.availability, name="availability"),
+]

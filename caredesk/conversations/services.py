@@ -213,9 +213,10 @@ def customer_reply(
 
 
 @transaction.atomic
-def assign(ticket: Ticket, *, to: User, by: User, reason: str = "") -> Ticket:
+def assign(ticket: Ticket, *, to: User, by: User | None, reason: str = "", data: dict | None = None) -> Ticket:
     """Give a ticket to an agent of its team. Taking it from the queue is an assignment; taking it
-    from another agent is a hand-off and needs a reason (see transfer)."""
+    from another agent is a hand-off and needs a reason (see transfer). `by` None is the system
+    (routing); `data` adds to the ASSIGNED event's data (routing records {"routing": mode})."""
     ticket = _locked(ticket)
     if ticket.owner_id == to.pk:
         return ticket
@@ -226,7 +227,7 @@ def assign(ticket: Ticket, *, to: User, by: User, reason: str = "") -> Ticket:
     if ticket.status == Ticket.Status.NEW:
         ticket.status = Ticket.Status.OPEN
     _touch(ticket, "owner", "status")
-    events.record(ticket, Event.Kind.ASSIGNED, by=by, data={"to": to.pk, "team": ticket.team_id})
+    events.record(ticket, Event.Kind.ASSIGNED, by=by, data={**(data or {}), "to": to.pk, "team": ticket.team_id})
     later(tasks.tell_new_owner, ticket_id=ticket.pk)
     return ticket
 
