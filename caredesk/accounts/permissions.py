@@ -81,3 +81,13 @@ def can_answer_as_customer(user, ticket) -> bool:
 def can_own_tickets_of(user, team: Team) -> bool:
     """Whether `user` may be made the owner of a ticket in `team`: a working member of it."""
     return _active(user) and user.is_agent_like and team.pk in member_team_ids(user)
+
+
+# --- handoffs ---
+
+
+def can_see_handoff_report(user) -> bool:
+    """The hand-off report (conversations.handoffs) is for those who manage teams: leads and admins.
+    Agents see each ticket's hand-offs on the ticket and run-arounds flagged in the queue; sales and
+    customers never see it. Its rows are still limited to the teams the user may see."""
+    return is_admin(user) or (_active(user) and user.role == User.Role.LEAD)
