@@ -224,6 +224,11 @@ class Pair:
     transfers: int
     bounced_back: int
     share: int = 0  # percent of the largest pair's transfers: the bar's width
+    bounced_share: int = 0  # the part of that bar that bounced back (drawn red)
+
+    @property
+    def kept_share(self) -> int:
+        return self.share - self.bounced_share
 
 
 @dataclass
@@ -395,7 +400,10 @@ def pairs(user, filters: Filters, *, names: TeamNames | None = None) -> PairRepo
     most = ranked[0][1] if ranked else 0
     return PairReport(
         pairs=[
-            Pair(names[a], names[b], count, bounces[(a, b)], round(100 * count / most) if most else 0)
+            Pair(
+                names[a], names[b], count, bounces[(a, b)],
+                share=round(100 * count / most), bounced_share=round(100 * bounces[(a, b)] / most),
+            )
             for (a, b), count in ranked
         ],
         transfers=sum(counts.values()) + within,
