@@ -29,6 +29,7 @@ from caredesk.accounts.models import Team
 from caredesk.system import clock
 
 from .models import OPEN_STATUSES, Event, Ticket
+from .queries import PERSON_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,10 @@ def handover_for(ticket: Ticket, user) -> Handover | None:
     last = (
         Event.objects.filter(ticket_id=ticket.pk, kind=Event.Kind.TRANSFERRED)
         .select_related("actor")
-        .only("kind", "at", "data", "actor_id", *(f"actor__{name}" for name in ("first_name", "last_name", "email")))
-        .annotate(acted=Exists(acted), from_team_name=_team_name("from_team"), to_team_name=_team_name("to_team"))
+        .only("kind", "at", "data", "actor_id", *(f"actor__{name}" for name in PERSON_FIELDS))
+        .annotate(
+            acted=Exists(acted), from_team_name=_team_name("from_team"), to_team_name=_team_name("to_team")
+        )
         .order_by("-at", "-pk")
         .first()
     )
@@ -113,7 +116,12 @@ def _known_owners(ticket: Ticket, owner_id: int) -> set[int]:
         .order_by("at", "pk")
         .values_list("kind", "data")
     )
-    last = max((index for index, (kind, data) in enumerate(moves) if kind == Event.Kind.TRANSFERRED and data.get("to_owner") == owner_id), default=None)
+    to_them = [
+        index
+        for index, (kind, data) in enumerate(moves)
+        if kind == Event.Kind.TRANSFERRED and data.get("to_owner") == owner_id
+    ]
+    last = to_them[-1] if to_them else None
     if last is None:
         return set()
     known = {moves[last][1].get("from_owner")}
@@ -164,7 +172,8 @@ def introduce_new_owner(ticket_id: int, owner_id: int):
     if reason := why_not_introduce(ticket, owner_id):
         logger.info("no introduction of the new owner of ticket %s: %s", ticket_id, reason)
         return None
-    email = render(Kind.OWNER_INTRODUCED, team=ticket.team, context=for_ticket(ticket, agent=person(ticket.owner)))
+    values = for_ticket(ticket, agent=person(ticket.owner))
+    email = render(Kind.OWNER_INTRODUCED, team=ticket.team, context=values)
     if email is None:  # switched off for the team
         return None
     thread = outbox.thread_of(ticket)
@@ -275,7 +284,9 @@ def tickets(user, filters: Filters) -> QuerySet:
     moved = Event.objects.filter(kind=Event.Kind.TRANSFERRED, at__gte=filters.since)
     if filters.team is not None:
         moved = moved.filter(Q(data__from_team=filters.team.pk) | Q(data__to_team=filters.team.pk))
-    rows = Ticket.objects.filter(permissions.visible_tickets(user), handoff_count__gt=0, pk__in=moved.values("ticket_id"))
+    rows = Ticket.objects.filter(
+        permissions.visible_tickets(user), handoff_count__gt=0, pk__in=moved.values("ticket_id")
+    )
     if filters.scope == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     return rows
@@ -290,12 +301,14 @@ def _decode(cursor: str) -> tuple[int, int] | None:
         count, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError, UnicodeError):
         return None
-    if not all(isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63 for value in (count, pk)):
+    if not all(type(value) is int and 0 <= value < 2**63 for value in (count, pk)):
         return None
     return count, pk
 
 
-def ticket_page(user, filters: Filters, *, after: str = "", before: str = "", size: int = PAGE_SIZE, names: TeamNames | None = None) -> RowPage:
+def ticket_page(
+    user, filters: Filters, *, after: str = "", before: str = "", size: int = PAGE_SIZE, names: TeamNames | None = None
+) -> RowPage:
     """One page of tickets, most hand-offs first, each with the chain of teams it passed through.
     Keyset paging on (handoff_count, id): two queries whatever the page's depth and the table's size."""
     cursor = _decode(before) if before else _decode(after) if after else None
@@ -398,7 +411,10 @@ def pairs(user, filters: Filters, *, names: TeamNames | None = None) -> PairRepo
         if previous.get(ticket_id) == (move[1], move[0]):
             bounces[move] += 1
         previous[ticket_id] = move
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], -bounces[item[0]], names[item[0][0]], names[item[0][1]]))
+    # Most transfers first; as many, most bounced back first; then by name.
+    ranked = sorted(
+        counts.items(), key=lambda item: (-item[1], -bounces[item[0]], names[item[0][0]], names[item[0][1]])
+    )
     most = ranked[0][1] if ranked else 0
     return PairReport(
         pairs=[

@@ -246,3 +246,11 @@ def test_the_page_costs_the_same_queries_however_many_tickets_and_transfers(clie
     # session, user, the teams (names and the filter), a page of tickets with customer, team and owner,
     # the page's transfers, the period's transfers for the pairs
     assert few == count() == 6
+
+
+def test_htmx_gets_the_report_alone_and_a_history_restore_the_whole_page(client, ada, moved):
+    client.force_login(ada)
+    fragment = client.get(URL, {"period": "365"}, HTTP_HX_REQUEST="true").content.decode()
+    assert moved.subject in fragment and "<html" not in fragment
+    whole = client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
+    assert "<html" in whole and 'id="handoff-report"' in whole

@@ -55,7 +55,11 @@ def report(request):
     if form.is_valid():  # bad filters show what to fix, and no figures that would not match them
         filters = form.filters()
         page = handoffs.ticket_page(
-            request.user, filters, after=request.GET.get("after", ""), before=request.GET.get("before", ""), names=names
+            request.user,
+            filters,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+            names=names,
         )
         context.update(
             filters=filters,
@@ -69,7 +73,9 @@ def report(request):
         )
     else:
         status = 400
-    template = "conversations/_handoff_report.html" if request.headers.get("HX-Request") == "true" else "conversations/handoffs.html"
+    # htmx asks for the whole page when it restores history it no longer holds.
+    fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    template = "conversations/_handoff_report.html" if fragment else "conversations/handoffs.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -102,8 +108,7 @@ def _stamp() -> str:
 
 def _refused(form) -> StreamingHttpResponse:
     errors = [f"{form.fields[name].label}: {' '.join(messages)}" for name, messages in form.errors.items()]
-    response = StreamingHttpResponse(iter([" ".join(errors) + "\n"]), content_type="text/plain; charset=utf-8", status=400)
-    return response
+    return StreamingHttpResponse(iter([" ".join(errors) + "\n"]), content_type="text/plain; charset=utf-8", status=400)
 
 
 @report_required
@@ -115,7 +120,10 @@ def tickets_csv(request):
     filters = form.filters()
 
     def rows():
-        yield [_("Ticket"), _("Subject"), _("Status"), _("Team"), _("Owner"), _("Hand-offs"), _("Run-around"), _("Bounced back"), _("Teams passed through")]
+        yield [
+            _("Ticket"), _("Subject"), _("Status"), _("Team"), _("Owner"), _("Hand-offs"), _("Run-around"),
+            _("Bounced back"), _("Teams passed through"),
+        ]
         for row in handoffs.all_rows(request.user, filters):
             ticket = row.ticket
             yield [
