@@ -394,23 +394,28 @@ def pairs(user, filters: Filters, *, names: TeamNames | None = None) -> PairRepo
     counts: Counter = Counter()
     bounces: Counter = Counter()
     previous: dict[int, tuple] = {}  # ticket id: its latest move between teams
-    wanted = filters.team.pk if filters.team is not None else None
+    # Team ids come back as numbers (SQLite) or text (PostgreSQL's ->>): compared as they come, with
+    # both forms in the sets, and turned into ids once per pair at the end (10^4-10^5 rows a year).
+    visible = names.visible | {str(pk) for pk in names.visible}
+    wanted = {filters.team.pk, str(filters.team.pk)} if filters.team is not None else None
     within = 0
     tickets_moved = set()
-    for ticket_id, raw_from, raw_to in transfers.iterator(chunk_size=5000):
-        move = (_as_team_id(raw_from), _as_team_id(raw_to))
-        if not (move[0] in names.visible and move[1] in names.visible):
+    for ticket_id, from_team, to_team in transfers.iterator(chunk_size=5000):
+        if from_team not in visible or to_team not in visible:
             continue
-        if wanted is not None and wanted not in move:
+        if wanted is not None and from_team not in wanted and to_team not in wanted:
             continue
         tickets_moved.add(ticket_id)
-        if move[0] == move[1]:
+        if from_team == to_team:
             within += 1
             continue
+        move = (from_team, to_team)
         counts[move] += 1
-        if previous.get(ticket_id) == (move[1], move[0]):
+        if previous.get(ticket_id) == (to_team, from_team):
             bounces[move] += 1
         previous[ticket_id] = move
+    counts = Counter({(_as_team_id(a), _as_team_id(b)): count for (a, b), count in counts.items()})
+    bounces = Counter({(_as_team_id(a), _as_team_id(b)): count for (a, b), count in bounces.items()})
     # Most transfers first; as many, most bounced back first; then by name.
     ranked = sorted(
         counts.items(), key=lambda item: (-item[1], -bounces[item[0]], names[item[0][0]], names[item[0][1]])
