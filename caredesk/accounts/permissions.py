@@ -112,3 +112,13 @@ def can_set_availability(user) -> bool:
     """Say whether one takes new tickets (the switch in the top bar): those routing gives tickets to,
     agents and leads (admins see the routing link there, without a switch)."""
     return _active(user) and user.role in (User.Role.AGENT, User.Role.LEAD)
+
+
+# --- handoffs ---
+
+
+def can_see_handoff_report(user) -> bool:
+    """The hand-off report (conversations.handoffs) is for those who manage teams: leads and admins.
+    Agents see each ticket's hand-offs on the ticket and run-arounds flagged in the queue; sales and
+    customers never see it. Its rows are still limited to the teams the user may see."""
+    return is_admin(user) or (_active(user) and user.role == User.Role.LEAD)

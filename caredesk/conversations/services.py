@@ -261,6 +261,8 @@ def transfer(
     events.record(ticket, Event.Kind.TRANSFERRED, by=by, data=data)
     if to_owner:
         later(tasks.tell_new_owner, ticket_id=ticket.pk)
+        # The customer is told who now looks after them (handoffs.introduce_new_owner decides if).
+        later(tasks.introduce_new_owner, ticket_id=ticket.pk, owner_id=to_owner.pk)
     return ticket
 
 

@@ -55,6 +55,14 @@ def tell_new_owner(ticket_id: int) -> None:
 
 
 @task()
+def introduce_new_owner(ticket_id: int, owner_id: int) -> None:
+    """Tell the customer who now owns their case after a transfer (once per ticket and owner)."""
+    from . import handoffs
+
+    handoffs.introduce_new_owner(ticket_id, owner_id)
+
+
+@task()
 def tell_owner_customer_replied(message_id: int) -> None:
     from caredesk.notifications.values import for_ticket, person
 

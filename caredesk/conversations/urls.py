@@ -1,4 +1,4 @@
-from .views import queue, ticket
+from .views import handoffs, queue, ticket
 
 app_name = "conversations"
-urlpatterns = queue.urlpatterns + ticket.urlpatterns
+urlpatterns = queue.urlpatterns + ticket.urlpatterns + handoffs.urlpatterns

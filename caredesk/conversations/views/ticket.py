@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from caredesk.accounts import permissions
 from caredesk.customers.models import Customer
 
-from .. import macros, presence, queries, services
+from .. import handoffs, macros, presence, queries, services
 from ..forms.ticket import (
     AssignForm,
     ComposerForm,
@@ -108,6 +108,8 @@ def _ticket_context(request, ticket: Ticket, *, whole: bool = False, **extra) ->
         "tag_names": [tag.name for tag in ticket.tags.all()],
         "custom_fields": [(definition, ticket.fields.get(definition.key)) for definition in definitions],
         "errors": {},
+        # The latest transfer's reason and note for its new owner, until they reply or add a note.
+        "handover": handoffs.handover_for(ticket, user) if can_edit else None,
     }
     if can_edit:
         context["fields_form"] = CustomFieldsForm(definitions=definitions, ticket=ticket)
