@@ -81,3 +81,16 @@ def can_answer_as_customer(user, ticket) -> bool:
 def can_own_tickets_of(user, team: Team) -> bool:
     """Whether `user` may be made the owner of a ticket in `team`: a working member of it."""
     return _active(user) and user.is_agent_like and team.pk in member_team_ids(user)
+
+
+# --- promises ---
+
+
+def can_handle_promises_on(user, ticket) -> bool:
+    """Record, keep or cancel promises on a ticket: whoever may work on it (never sales or customers)."""
+    return can_work_on(user, ticket)
+
+
+def can_own_promise_on(user, ticket) -> bool:
+    """Who may be made answerable for a promise on a ticket: an active agent, lead or admin who may work on it."""
+    return can_work_on(user, ticket)
