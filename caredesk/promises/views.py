@@ -31,11 +31,11 @@ def _ticket(request, ticket_id: int):
     return ticket
 
 
-def _form(request, ticket, data=None) -> PromiseForm:
+def _form(request, ticket, data=None, *, calendar=None) -> PromiseForm:
     return PromiseForm(
         data,
         owners=queries.owner_choices(ticket, request.user),
-        calendar=calendar_for(ticket.team),
+        calendar=calendar or calendar_for(ticket.team),
         now=clock.now(),
         initial={"owner": ticket.owner_id or request.user.pk},
     )
@@ -43,15 +43,16 @@ def _form(request, ticket, data=None) -> PromiseForm:
 
 def block_context(request, ticket, *, can_edit: bool, form=None, errors=None) -> dict:
     """What the sidebar block shows; the ticket page's template tag and the actions share it."""
+    calendar = calendar_for(ticket.team)
     context = {
         "ticket": ticket,
         "promises": queries.of_ticket(ticket),
-        "tz": calendar_for(ticket.team).tz,
+        "tz": calendar.tz,
         "can_edit": can_edit,
         "errors": errors or {},
     }
     if can_edit:
-        context["promise_form"] = form or _form(request, ticket)
+        context["promise_form"] = form or _form(request, ticket, calendar=calendar)
     return context
 
 
