@@ -24,3 +24,14 @@ def customer_promises(ticket) -> dict:
     """What the portal shows a customer: their promises (not cancelled ones) and the zone of the times."""
     promises = queries.for_customer(ticket)
     return {"promises": promises, "tz": calendar_for(ticket.team).tz if promises else None}
+
+
+@register.filter
+def instant(value: str):
+    """An ISO time stored in an event's data, as a datetime the date filter can show (None if unreadable)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None

@@ -226,3 +226,15 @@ def test_another_customer_sees_nothing_of_them(client, ticket, parker, promise):
 
 def test_an_event_names_the_promise_on_the_ticket(ticket, promise):
     assert ticket.events.filter(kind=Event.Kind.PROMISE_MADE, data__promise=promise.pk).exists()
+
+
+def test_the_timeline_says_what_was_promised_kept_and_broken(client, ticket, alice, promise):
+    services.keep(promise, by=alice)
+    late = services.make_promise(ticket, what="Post the cheque", due=clock.now() + timedelta(hours=1), owner=alice, by=alice)
+    services.check(late.due_at + timedelta(minutes=1))
+    client.force_login(alice)
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    due = late.due_at.astimezone(ZoneInfo("Europe/London"))
+    assert "<strong>Alice Archer</strong> promised ‘Call back about the refund’, due" in html
+    assert "<strong>Alice Archer</strong> kept the promise ‘Call back about the refund’" in html
+    assert f"The promise ‘Post the cheque’ was broken: it was due {due:%a} {due.day} {due:%b, %H:%M}" in html
