@@ -171,3 +171,13 @@ def test_a_promise_recorded_from_the_composer_is_joined_to_the_reply_that_says_i
     promise.refresh_from_db()
     other.refresh_from_db()
     assert (promise.message, other.message) == (message, None)
+
+
+def test_the_demo_adds_open_and_broken_promises_once(ticket_factory, miggins, billing, alice, bob):
+    from caredesk.promises import demo
+
+    for owner in (alice, bob, alice):
+        ticket_factory.create(customer=miggins, team=billing, owner=owner, by=owner)
+    demo.load({"Billing": billing}, {"alice": alice})
+    demo.load({"Billing": billing}, {"alice": alice})
+    assert sorted(Promise.objects.values_list("state", flat=True)) == ["broken", "open", "open"]
