@@ -238,3 +238,9 @@ def test_the_timeline_says_what_was_promised_kept_and_broken(client, ticket, ali
     assert "<strong>Alice Archer</strong> promised ‘Call back about the refund’, due" in html
     assert "<strong>Alice Archer</strong> kept the promise ‘Call back about the refund’" in html
     assert f"The promise ‘Post the cheque’ was broken: it was due {due:%a} {due.day} {due:%b, %H:%M}" in html
+
+
+def test_admins_read_promises_in_the_admin_but_do_not_change_them(client, ada, promise):
+    client.force_login(ada)
+    assert "Call back about the refund" in client.get("/admin/promises/promise/").content.decode()
+    assert client.get("/admin/promises/promise/add/").status_code == 403
