@@ -37,9 +37,10 @@ def load(teams: dict[str, Team], staff: dict[str, User]) -> None:
             services.make_promise(ticket, what=what, due=due, owner=ticket.owner, by=ticket.owner)
         if len(tickets) == 3:
             late = tickets[2]
+            noon_yesterday = (now - timedelta(days=1)).astimezone(calendar.tz).replace(hour=12, minute=0, second=0, microsecond=0)
             with clock.travel_to(now - timedelta(days=6)):
                 services.make_promise(
-                    late, what="Ring back before noon with a decision", due=now - timedelta(days=1),
+                    late, what="Ring back before noon with a decision", due=noon_yesterday,
                     owner=late.owner, by=late.owner,
                 )
     services.check(now)
