@@ -7,10 +7,13 @@ A sentence is offered as a promise when it has both
   or week ("by end of day", "by close of business", "end of the week"), or a day with an optional time
   ("on Tuesday before noon", "tomorrow at 3pm", "by 1 December", "next Monday morning").
 
-It is not offered when the sentence is a question, says it cannot commit ("I can't promise anything",
-"we won't be able to"), or is conditional on the customer or a third party ("if you send the photos we'll
-refund within 3 days", "once we receive the parcel ..."): those have no due time of their own until the
-condition is met, so they are left for a person to record by hand.
+Each clause is read on its own ("I'll call you this afternoon, and the voucher will be with you within
+2 working days" holds two promises; "we sent it on Tuesday, so it should be with you" none), and at most
+five are offered. Nothing in a sentence is offered when it is a question, says it cannot commit ("I can't
+promise anything, but we will try to deliver tomorrow", "we won't be able to"), or is conditional on the
+customer or a third party ("if you send the photos we'll refund within 3 days", "once we receive the
+parcel ..."): a conditional promise has no due time of its own until the condition is met, so it is left
+for a person to record by hand when it is.
 
 Due times are computed in the team's calendar (its time zone and working hours):
 - working/business days: the end of the Nth working day after today ("within 5 working days");
@@ -32,6 +35,8 @@ from datetime import date, datetime, time, timedelta
 from caredesk.calendars.business_time import Calendar, add_business_time
 
 MAX_WHAT = 200
+MAX_SENTENCE = 400
+MAX_FOUND = 5  # a reply offering more promises than this is not read further
 
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -138,7 +143,8 @@ def find(text: str, *, now: datetime, calendar: Calendar) -> list[Candidate]:
     for match in _SENTENCE.finditer(text):
         raw = match.group(0)
         sentence = raw.strip()
-        if len(sentence) < 8 or sentence.endswith("?") or sentence.startswith(">"):
+        # A question, a quoted line, or a run-on too long to be one commitment (pasted text) is skipped.
+        if not 8 <= len(sentence) <= MAX_SENTENCE or sentence.endswith("?") or sentence.startswith(">"):
             continue
         if _REFUSAL.search(sentence) or _CONDITION.search(sentence):
             continue
@@ -169,6 +175,8 @@ def find(text: str, *, now: datetime, calendar: Calendar) -> list[Candidate]:
                     when=clause[start:end],
                 )
             )
+            if len(found) == MAX_FOUND:
+                return found
     return found
 
 

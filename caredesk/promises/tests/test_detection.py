@@ -190,3 +190,12 @@ def test_due_times_typed_in_the_form(typed, due):
 @pytest.mark.parametrize("typed", ["", "whenever", "soonish", "the blue moon"])
 def test_unreadable_due_times_are_none(typed):
     assert detection.parse_due(typed, now=NOW, calendar=CALENDAR) is None
+
+
+def test_a_long_pasted_text_is_read_quickly_and_offers_at_most_five():
+    detection.find("I'll call you back on Tuesday.", now=NOW, calendar=CALENDAR)
+    started = time.perf_counter()
+    found = detection.find("I'll call you back tomorrow. " * 700, now=NOW, calendar=CALENDAR)
+    assert len(found) == 5
+    assert detection.find("we will be with you by the 3rd of " * 500, now=NOW, calendar=CALENDAR) == []
+    assert time.perf_counter() - started < 0.5
