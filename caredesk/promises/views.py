@@ -6,9 +6,9 @@ who may only read), calls one service and answers with the fragment it changed. 
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts import permissions
@@ -56,7 +56,7 @@ def block_context(request, ticket, *, can_edit: bool, form=None, errors=None) ->
     return context
 
 
-def _block(request, ticket, *, status: int = 200, oob: bool = False, **kwargs) -> str:
+def _block(request, ticket, *, oob: bool = False, **kwargs) -> str:
     context = block_context(request, ticket, can_edit=True, **kwargs)
     return render_to_string("promises/_ticket_promises.html", {**context, "oob": oob}, request)
 
