@@ -122,3 +122,15 @@ def can_see_handoff_report(user) -> bool:
     Agents see each ticket's hand-offs on the ticket and run-arounds flagged in the queue; sales and
     customers never see it. Its rows are still limited to the teams the user may see."""
     return is_admin(user) or (_active(user) and user.role == User.Role.LEAD)
+
+# --- promises ---
+
+
+def can_handle_promises_on(user, ticket) -> bool:
+    """Record, keep or cancel promises on a ticket: whoever may work on it (never sales or customers)."""
+    return can_work_on(user, ticket)
+
+
+def can_own_promise_on(user, ticket) -> bool:
+    """Who may be made answerable for a promise on a ticket: an active agent, lead or admin who may work on it."""
+    return can_work_on(user, ticket)

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (pages are added here)
+from django.urls import path
+
+from . import views
 
 app_name = "promises"
-urlpatterns: list = []
+urlpatterns = [
+    path("tickets/<int:ticket_id>/detect", views.detect, name="detect"),
+    path("tickets/<int:ticket_id>/promises", views.make, name="make"),
+    path("<int:promise_id>/keep", views.keep, name="keep"),
+    path("<int:promise_id>/cancel", views.cancel, name="cancel"),
+]

@@ -108,6 +108,11 @@ def test_openapi_document_lists_every_endpoint(client):
         ("GET", "/api/v1/customers/{customer_id}"),
         ("GET", "/api/v1/users"),
         ("GET", "/api/v1/teams"),
+        ("GET", "/api/v1/tickets/{ticket_id}/promises"),
+        ("POST", "/api/v1/tickets/{ticket_id}/promises"),
+        ("POST", "/api/v1/tickets/{ticket_id}/promises/detect"),
+        ("POST", "/api/v1/promises/{promise_id}/keep"),
+        ("POST", "/api/v1/promises/{promise_id}/cancel"),
     }
 
 

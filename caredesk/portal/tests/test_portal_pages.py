@@ -134,7 +134,8 @@ def test_ticket_page_queries_do_not_grow_with_messages(client, ticket, alice, mi
     for count in (2, 20):
         for number in range(count):
             services.reply(ticket, by=alice, body=f"Update {number}")
-        # session, user, the ticket with its customer, messages with authors, their attachments
-        with django_assert_num_queries(5):
+        # session, user, the ticket with its customer, promises made to the customer, messages with
+        # authors, their attachments
+        with django_assert_num_queries(6):
             client.get(f"/portal/tickets/{ticket.pk}/")
     assert Message.objects.filter(ticket=ticket).count() == 23
