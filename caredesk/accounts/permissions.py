@@ -81,3 +81,16 @@ def can_answer_as_customer(user, ticket) -> bool:
 def can_own_tickets_of(user, team: Team) -> bool:
     """Whether `user` may be made the owner of a ticket in `team`: a working member of it."""
     return _active(user) and user.is_agent_like and team.pk in member_team_ids(user)
+
+
+# --- calendars ---
+
+
+def can_view_calendars(user) -> bool:
+    """Agents, leads and admins read the business calendars their targets and promises count in."""
+    return can_work(user)
+
+
+def can_edit_calendars(user) -> bool:
+    """Only admins change working hours, holidays and which team uses which calendar."""
+    return is_admin(user)

@@ -350,6 +350,30 @@ def public_holidays(code: str) -> Container[date]:
         raise CalendarError(f"'{code}': {country} has no subdivision '{subdivision}'; it has {names}.") from None
 
 
+def parse_closed_days(text: str) -> dict[date, str]:
+    """The business's own closed days, one per line or comma: "2026-12-24 Christmas Eve", "2026-12-31"."""
+    days: dict[date, str] = {}
+    for line in re.split(r"[\n,]", text or ""):
+        line = line.strip()
+        if not line:
+            continue
+        written, _, name = line.partition(" ")
+        try:
+            day = date.fromisoformat(written)
+        except ValueError:
+            raise CalendarError(f"'{line}': write a closed day as a date, then its name: 2026-12-24 Christmas Eve.") from None
+        if day in days:
+            raise CalendarError(f"{day.isoformat()} is listed twice; give each closed day once.")
+        days[day] = name.strip()[:100]
+    return days
+
+
+def holiday_name(calendar: Calendar, day: date) -> str:
+    """What a closed day is called, for people: the public holiday's name, else ''."""
+    getter = getattr(calendar.holidays, "get", None)
+    return (getter(day) or "") if getter else ""
+
+
 def build(*, hours: str, tz: str, holidays: str = "", closed=()) -> Calendar:
     """A calendar from what a person typed (the CLI and the stored calendars both come through here)."""
     return Calendar(tz=zone(tz), week=parse_hours(hours), holidays=public_holidays(holidays), closed=frozenset(closed))
