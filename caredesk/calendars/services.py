@@ -13,19 +13,28 @@ from caredesk.accounts.models import Team
 from . import business_time
 from .models import BusinessCalendar, ClosedDay
 
-# calendar pk -> (its updated_at, the built calendar); a save renews updated_at, so an edit is seen at once.
+# calendar pk -> (its version, the built calendar). Every save moves updated_at on (closed days touch
+# it too), so an edit is seen at once by whoever loads the calendar row afresh.
 _built: dict[int, tuple[object, business_time.Calendar]] = {}
 _round_the_clock: dict[str, business_time.Calendar] = {}
+
+
+def forget_built(**kwargs) -> None:
+    """Drop every built calendar (connected to saves and deletes of calendars and closed days): within
+    this process an edit is seen even when updated_at could not tell, as when a test's rollback brings
+    back an id with the same frozen clock."""
+    _built.clear()
 
 
 def build(calendar: BusinessCalendar) -> business_time.Calendar:
     if not calendar.pk:
         return business_time.build(hours=calendar.hours, tz=calendar.time_zone, holidays=calendar.holidays)
+    version = (calendar.updated_at, calendar.hours, calendar.time_zone, calendar.holidays)
     cached = _built.get(calendar.pk)
-    if cached is None or cached[0] != calendar.updated_at:
+    if cached is None or cached[0] != version:
         closed = calendar.closed_days.values_list("date", flat=True)
         built = business_time.build(hours=calendar.hours, tz=calendar.time_zone, holidays=calendar.holidays, closed=closed)
-        cached = _built[calendar.pk] = (calendar.updated_at, built)
+        cached = _built[calendar.pk] = (version, built)
     return cached[1]
 
 
