@@ -254,8 +254,9 @@ def parse_hours(text: str) -> tuple[tuple[Interval, ...], ...]:
         pieces = [piece.strip() for piece in ranges.split(",")]
         if not all(pieces):
             raise CalendarError(f"'{rule}': separate hours with one comma, e.g. 08:00-12:00, 13:00-17:00.")
+        chosen = _parse_days(days.lower(), rule)
         intervals = [_parse_range(piece, rule) for piece in pieces]
-        for day in _parse_days(days.lower(), rule):
+        for day in chosen:
             week[day].extend(intervals)
     result = []
     for day, intervals in enumerate(week):

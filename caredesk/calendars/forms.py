@@ -14,8 +14,14 @@ from .models import BusinessCalendar
 
 
 class TeamsField(forms.ModelMultipleChoiceField):
+    """Teams, each labelled with the other calendar it uses now, if any: ticking it moves it here."""
+
+    editing: BusinessCalendar | None = None
+
     def label_from_instance(self, team: Team) -> str:
-        return f"{team.name} (now: {team.calendar.name})" if team.calendar else team.name
+        if team.calendar is None or (self.editing is not None and team.calendar_id == self.editing.pk):
+            return team.name
+        return f"{team.name} (now: {team.calendar.name})"
 
 
 class CalendarForm(forms.Form):
@@ -57,6 +63,7 @@ class CalendarForm(forms.Form):
             if name not in ("is_default", "teams"):
                 field.widget.attrs.setdefault("class", "form-control")
         self.fields["is_default"].widget.attrs["class"] = "form-check-input"
+        self.fields["teams"].editing = calendar
 
     def full_clean(self):
         super().full_clean()

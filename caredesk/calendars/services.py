@@ -90,7 +90,8 @@ def save_calendar(
     if is_default:
         # One default at a time (a unique constraint says so): the new default takes over.
         BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(is_default=False)
-    calendar.name, calendar.hours, calendar.time_zone = name, hours.strip(), time_zone.strip()
+    hours = "\n".join(line.strip() for line in hours.strip().splitlines() if line.strip())  # browsers send \r\n
+    calendar.name, calendar.hours, calendar.time_zone = name, hours, time_zone.strip()
     calendar.holidays, calendar.is_default = holidays.strip().upper(), is_default
     calendar.save()
     calendar.closed_days.all().delete()

@@ -56,7 +56,7 @@ def detail(request: HttpRequest, calendar_id: int) -> HttpResponse:
 
 def _edit(request: HttpRequest, calendar: BusinessCalendar | None) -> HttpResponse:
     if request.method == "POST":
-        form = CalendarForm(request.POST)
+        form = CalendarForm(request.POST, calendar=calendar)
         preview_form = PreviewForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

@@ -226,3 +226,10 @@ def test_the_preview_shows_errors_inline(client, ada, change, message):
     assert response.status_code == 200
     assert 'id="preview-error"' in response.content.decode()
     assert message in response.content.decode()
+
+
+def test_teams_on_another_calendar_say_so_before_they_are_moved(client, ada, office, billing, deliveries):
+    client.force_login(ada)
+    assert "Billing (now: UK office)" in client.get("/calendars/new").content.decode()
+    edit = client.get(f"/calendars/{office.pk}/").content.decode()
+    assert "Billing (now:" not in edit and "Billing</label>" in edit
