@@ -178,21 +178,31 @@ def _duration(duration: timedelta) -> timedelta:
     return duration
 
 
+def local_time(instant: datetime, calendar: Calendar) -> datetime:
+    """`instant` as the calendar's wall clock shows it, with that moment's UTC offset as a fixed offset.
+    A ZoneInfo-aware result would compare wrongly in a repeated hour: Python compares two datetimes of
+    one zone by wall-clock time, ignoring which pass of the hour they are in, and says == is False
+    between zones for any time in that hour (PEP 495). A fixed offset compares as the instant it is."""
+    local = instant.astimezone(calendar.tz)
+    return local.replace(tzinfo=timezone(local.utcoffset()), fold=0)
+
+
 def add_business_time(start: datetime, duration: timedelta, calendar: Calendar) -> datetime:
-    """The moment when `duration` of working time has passed since `start`, in the calendar's zone.
-    Time outside working hours does not count: a 1-hour target set on Friday at 17:00 falls due on
-    Monday at 10:00 (with 09:00-17:00 hours). A zero duration is `start` itself; a duration that ends
-    exactly when a working interval ends falls due at that end, not at the next opening."""
+    """The moment when `duration` of working time has passed since `start`, with the calendar's UTC
+    offset at that moment (see local_time). Time outside working hours does not count: a 1-hour
+    target set on Friday at 17:00 falls due on Monday at 10:00 (with 09:00-17:00 hours). A zero
+    duration is `start` itself; a duration that ends exactly when a working interval ends falls due at
+    that end, not at the next opening."""
     duration = _duration(duration)
     since = _utc(start)
     if duration == timedelta(0):
-        return since.astimezone(calendar.tz)
+        return local_time(since, calendar)
     remaining = duration
     for begins, ends in _working_intervals(calendar, since):
         begins = max(begins, since)
         available = ends - begins
         if remaining <= available:
-            return (begins + remaining).astimezone(calendar.tz)
+            return local_time(begins + remaining, calendar)
         remaining -= available
     raise CalendarError(
         f"This calendar has no {_words(duration)} of working time within {HORIZON_DAYS // 366} years of "

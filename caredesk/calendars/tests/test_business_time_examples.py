@@ -80,7 +80,19 @@ def test_hours_across_the_repeated_hour_work_it_twice():
     calendar = build(hours="mon-sun 00:30-02:30", tz="Europe/London")
     assert elapsed_business_time(at(2026, 10, 25), at(2026, 10, 26), calendar) == 3 * HOUR
     due = add_business_time(at(2026, 10, 25, 0, 30), 2 * HOUR, calendar)
-    assert (due.isoformat(), due.fold) == ("2026-10-25T01:30:00+00:00", 1)  # the second half past one
+    assert due.isoformat() == "2026-10-25T01:30:00+00:00"  # the second half past one
+    assert due == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+
+
+def test_due_times_in_the_repeated_hour_compare_as_the_instants_they_are():
+    # 01:45 on the first pass (BST) comes before 01:15 on the second (GMT), though its clock reads later.
+    calendar = build(hours="mon-sun 00:00-24:00", tz="Europe/London")
+    first_pass = add_business_time(at(2026, 10, 25, 0, 0), timedelta(minutes=105), calendar)
+    second_pass = add_business_time(at(2026, 10, 25, 0, 0), timedelta(minutes=135), calendar)
+    assert (first_pass.isoformat(), second_pass.isoformat()) == ("2026-10-25T01:45:00+01:00", "2026-10-25T01:15:00+00:00")
+    assert first_pass < second_pass
+    assert first_pass == datetime(2026, 10, 25, 0, 45, tzinfo=UTC)
+    assert second_pass == datetime(2026, 10, 25, 1, 15, tzinfo=UTC)
 
 
 def test_hours_starting_inside_the_skipped_hour_begin_when_the_clocks_land():

@@ -8,7 +8,7 @@ whole UTC minutes, and every offset in these zones is a whole number of minutes,
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from caredesk.calendars.business_time import (
@@ -91,6 +91,13 @@ def counted(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
 
 @PROPERTY
 @given(calendars(), instants(), st.integers(0, 4 * 1440))
+# Found by this property in the first version of the module, which mapped each interval to one stretch of
+# UTC: New York's repeated hour on 1 November 2026, with Sunday hours 00:00-01:15 (the second 01:00-01:15).
+@example(
+    Calendar(tz=ZoneInfo("America/New_York"), week=((), (), (), (), (), (), ((0, 75),))),
+    datetime(2026, 11, 1, 6, 0, tzinfo=UTC),
+    1,
+)
 def test_elapsed_counts_exactly_the_working_minutes(calendar, start, length):
     end = start + timedelta(minutes=length)
     assert elapsed_business_time(start, end, calendar) == counted(calendar, start, end)

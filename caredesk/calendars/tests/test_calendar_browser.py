@@ -1,6 +1,6 @@
 """The calendar settings page in a real browser: an admin edits hours and watches the preview follow."""
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
