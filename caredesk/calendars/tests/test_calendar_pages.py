@@ -233,3 +233,22 @@ def test_teams_on_another_calendar_say_so_before_they_are_moved(client, ada, off
     assert "Billing (now: UK office)" in client.get("/calendars/new").content.decode()
     edit = client.get(f"/calendars/{office.pk}/").content.decode()
     assert "Billing (now:" not in edit and "Billing</label>" in edit
+
+
+def test_the_django_admin_edits_calendars_with_their_closed_days_inline(client, ada, office):
+    client.force_login(ada)
+    assert client.get("/admin/calendars/businesscalendar/").status_code == 200
+    page = client.get(f"/admin/calendars/businesscalendar/{office.pk}/change/").content.decode()
+    assert "closed_days-0-date" in page and 'value="2026-12-24"' in page
+
+
+def test_the_django_admin_refuses_hours_it_cannot_read(client, ada, office):
+    client.force_login(ada)
+    response = client.post(f"/admin/calendars/businesscalendar/{office.pk}/change/", {
+        "name": "UK office", "hours": "mon-fri 9-5", "time_zone": "Europe/London", "holidays": "GB-ENG",
+        "closed_days-TOTAL_FORMS": "0", "closed_days-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200
+    assert "&#x27;mon-fri 9-5&#x27;: hours are written 09:00-17:30." in response.content.decode()
+    office.refresh_from_db()
+    assert office.hours == "mon-fri 08:00-18:00\nsat 09:00-13:00"
