@@ -2,6 +2,7 @@
 same code the targets run on, so a calendar that saves is one that works."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,8 @@ class TeamsField(forms.ModelMultipleChoiceField):
 
 
 class CalendarForm(forms.Form):
+    NEW = {"hours": "mon-fri 09:00-17:30", "time_zone": "Europe/London", "holidays": "GB-ENG"}
+
     name = forms.CharField(label=_("Name"), max_length=100)
     hours = forms.CharField(
         label=_("Working hours"),
@@ -57,7 +60,7 @@ class CalendarForm(forms.Form):
                 "holidays": calendar.holidays, "closed_days": services.closed_days_text(calendar),
                 "is_default": calendar.is_default, "teams": list(calendar.teams.all()),
             }
-        kwargs.setdefault("initial", {"hours": "mon-fri 09:00-17:30", "time_zone": "Europe/London", "holidays": "GB-ENG"})
+        kwargs.setdefault("initial", self.NEW)
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name not in ("is_default", "teams"):
@@ -103,9 +106,8 @@ class PreviewForm(forms.Form):
     )
 
     @staticmethod
-    def initial_for(calendar: business_time.Calendar | None) -> dict:
-        """A one-hour target from the next quarter hour, in the calendar's zone."""
-        now = clock.now()
-        local = now.astimezone(calendar.tz) if calendar else now
+    def initial_for(tz: ZoneInfo) -> dict:
+        """A one-hour target from the next quarter hour on the calendar's wall clock."""
+        local = clock.now().astimezone(tz)
         local = (local + timedelta(minutes=-local.minute % 15)).replace(second=0, microsecond=0)
         return {"minutes": 60, "start": local.strftime("%Y-%m-%dT%H:%M")}

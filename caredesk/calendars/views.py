@@ -1,5 +1,7 @@
 """The calendar settings pages: admins edit, leads and agents read; a live preview beside the form."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,8 +50,8 @@ def detail(request: HttpRequest, calendar_id: int) -> HttpResponse:
     if not permissions.can_edit_calendars(request.user):
         return render(request, "calendars/calendar.html", {
             "calendar": calendar, "closed_days": calendar.closed_days.all(), "teams": calendar.teams.order_by("name"),
-            "preview_form": PreviewForm(initial=PreviewForm.initial_for(_built_or_none(calendar))),
-            "preview": _preview_of_stored(calendar, PreviewForm.initial_for(_built_or_none(calendar))),
+            "preview_form": PreviewForm(initial=PreviewForm.initial_for(_zone_of(calendar))),
+            "preview": _preview_of_stored(calendar, PreviewForm.initial_for(_zone_of(calendar))),
         })
     return _edit(request, calendar)
 
@@ -70,7 +72,7 @@ def _edit(request: HttpRequest, calendar: BusinessCalendar | None) -> HttpRespon
         status = 422
     else:
         form = CalendarForm(calendar=calendar)
-        preview_form = PreviewForm(initial=PreviewForm.initial_for(_built_or_none(calendar)))
+        preview_form = PreviewForm(initial=PreviewForm.initial_for(_zone_of(calendar)))
         status = 200
     values = form.data if form.is_bound else {**form.initial, "teams": None}
     preview_values = preview_form.data if preview_form.is_bound else preview_form.initial
@@ -100,13 +102,12 @@ def _int(value) -> int:
         return 0
 
 
-def _built_or_none(calendar: BusinessCalendar | None) -> business_time.Calendar | None:
-    if calendar is None:
-        return None
+def _zone_of(calendar: BusinessCalendar | None) -> ZoneInfo:
+    """The zone the preview's start is written in: the calendar's, else the new-calendar default."""
     try:
-        return services.build(calendar)
+        return business_time.zone(calendar.time_zone if calendar else CalendarForm.NEW["time_zone"])
     except business_time.CalendarError:
-        return None
+        return ZoneInfo("UTC")
 
 
 def _preview_of(values, preview_values, calendar: BusinessCalendar | None) -> dict:
@@ -136,7 +137,7 @@ def _run(built: business_time.Calendar, preview_values, names) -> dict:
     if not form.is_valid():
         return {"error": " ".join(f"{form.fields[field].label}: {' '.join(errors)}" for field, errors in form.errors.items())}
     try:
-        start, assumed = services.parse_start(form.cleaned_data["start"] or PreviewForm.initial_for(built)["start"], built)
+        start, assumed = services.parse_start(form.cleaned_data["start"] or PreviewForm.initial_for(built.tz)["start"], built)
         result = services.preview(built, start=start, minutes=form.cleaned_data["minutes"], names=names)
     except business_time.CalendarError as error:
         return {"error": str(error)}

@@ -252,3 +252,11 @@ def test_the_django_admin_refuses_hours_it_cannot_read(client, ada, office):
     assert "&#x27;mon-fri 9-5&#x27;: hours are written 09:00-17:30." in response.content.decode()
     office.refresh_from_db()
     assert office.hours == "mon-fri 08:00-18:00\nsat 09:00-13:00"
+
+
+def test_the_preview_starts_at_the_next_quarter_hour_on_the_calendars_clock(client, ada):
+    client.force_login(ada)
+    with clock.travel_to(datetime(2026, 7, 1, 12, 5, tzinfo=timezone.utc)):  # 13:05 in London
+        content = client.get("/calendars/new").content.decode()
+    assert 'name="start" id="id_start" class="form-control form-control-sm" style="width: 13rem" value="2026-07-01T13:15"' in content
+    assert "2026-07-01T14:15:00+01:00" in content
