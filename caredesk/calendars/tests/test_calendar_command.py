@@ -75,6 +75,12 @@ def test_elapsed_prints_working_minutes(office):
     assert out == "180\n"  # 17:00-18:00 on the 23rd, 08:00-10:00 on the 29th
 
 
+def test_elapsed_prints_whole_minutes_plainly_however_many(db):
+    args = ["--hours", "mon-sun 00:00-24:00", "--tz", "UTC", "--start", "2026-01-01T00:00+00:00"]
+    assert run("elapsed", *args, "--end", "2028-01-01T00:00+00:00")[0] == "1051200\n"
+    assert run("elapsed", *args, "--end", "2026-01-01T00:00:30+00:00")[0] == "0.50\n"
+
+
 @pytest.mark.parametrize("args, message", [
     (["--calendar", "Moon base"], "There is no calendar called Moon base; there are: UK office."),
     (["--hours", "mon-fri 09:00-17:00"], "Give --calendar NAME, or --hours and --tz (and optionally --holidays, --closed)."),

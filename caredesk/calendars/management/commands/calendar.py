@@ -52,8 +52,9 @@ class Command(BaseCommand):
                 self.stdout.write(services.due(calendar, start=start, minutes=options["minutes"]).isoformat())
             else:
                 end = self._moment(options["end"], calendar, "--end")
-                minutes = business_time.elapsed_business_time(start, end, calendar).total_seconds() / 60
-                self.stdout.write(f"{minutes:g}")
+                seconds = business_time.elapsed_business_time(start, end, calendar).total_seconds()
+                minutes, rest = divmod(seconds, 60)
+                self.stdout.write(f"{int(minutes)}" if not rest else f"{seconds / 60:.2f}")
         except business_time.CalendarError as error:
             raise _refused(str(error)) from None
 
