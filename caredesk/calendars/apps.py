@@ -12,5 +12,6 @@ class CalendarsConfig(AppConfig):
         from .models import BusinessCalendar, ClosedDay
 
         for model in (BusinessCalendar, ClosedDay):
-            post_save.connect(services.forget_built, sender=model, dispatch_uid=f"calendars-forget-{model.__name__}")
-            post_delete.connect(services.forget_built, sender=model, dispatch_uid=f"calendars-forget-{model.__name__}-deleted")
+            uid = f"calendars-forget-built-{model.__name__}"
+            post_save.connect(services.forget_built, sender=model, dispatch_uid=f"{uid}-saved")
+            post_delete.connect(services.forget_built, sender=model, dispatch_uid=f"{uid}-deleted")

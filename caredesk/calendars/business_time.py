@@ -318,7 +318,9 @@ def _parse_range(text: str, rule: str) -> Interval:
     if h1 > 23 or m1 > 59 or m2 > 59 or end > MINUTES_PER_DAY:
         raise CalendarError(f"'{rule}': {text} is not a time of day (00:00 to 24:00).")
     if end <= start:
-        raise CalendarError(f"'{rule}': {text} ends before it starts; split a night shift at midnight (22:00-24:00, then 00:00-06:00).")
+        raise CalendarError(
+            f"'{rule}': {text} ends before it starts; split a night shift at midnight (22:00-24:00, then 00:00-06:00)."
+        )
     return start, end
 
 
@@ -372,7 +374,9 @@ def parse_closed_days(text: str) -> dict[date, str]:
         try:
             day = date.fromisoformat(written)
         except ValueError:
-            raise CalendarError(f"'{line}': write a closed day as a date, then its name: 2026-12-24 Christmas Eve.") from None
+            raise CalendarError(
+                f"'{line}': write a closed day as a date, then its name: 2026-12-24 Christmas Eve."
+            ) from None
         if day in days:
             raise CalendarError(f"{day.isoformat()} is listed twice; give each closed day once.")
         days[day] = name.strip()[:100]
@@ -387,7 +391,9 @@ def holiday_name(calendar: Calendar, day: date) -> str:
 
 def build(*, hours: str, tz: str, holidays: str = "", closed=()) -> Calendar:
     """A calendar from what a person typed (the CLI and the stored calendars both come through here)."""
-    return Calendar(tz=zone(tz), week=parse_hours(hours), holidays=public_holidays(holidays), closed=frozenset(closed))
+    return Calendar(
+        tz=zone(tz), week=parse_hours(hours), holidays=public_holidays(holidays), closed=frozenset(closed)
+    )
 
 
 ALWAYS_OPEN = Calendar(tz=ZoneInfo("UTC"), week=(((0, MINUTES_PER_DAY),),) * 7)

@@ -33,7 +33,9 @@ def build(calendar: BusinessCalendar) -> business_time.Calendar:
     cached = _built.get(calendar.pk)
     if cached is None or cached[0] != version:
         closed = calendar.closed_days.values_list("date", flat=True)
-        built = business_time.build(hours=calendar.hours, tz=calendar.time_zone, holidays=calendar.holidays, closed=closed)
+        built = business_time.build(
+            hours=calendar.hours, tz=calendar.time_zone, holidays=calendar.holidays, closed=closed
+        )
         cached = _built[calendar.pk] = (version, built)
     return cached[1]
 
@@ -81,7 +83,8 @@ def save_calendar(
         closed = business_time.parse_closed_days(closed_days)
     except business_time.CalendarError as error:
         raise ValidationError(str(error)) from None
-    if BusinessCalendar.objects.filter(name__iexact=name).exclude(pk=calendar.pk if calendar else None).exists():
+    others = BusinessCalendar.objects.exclude(pk=calendar.pk) if calendar else BusinessCalendar.objects.all()
+    if others.filter(name__iexact=name).exists():
         raise ValidationError(f"There is already a calendar called {name}.")
     if calendar is None:
         calendar = BusinessCalendar()
@@ -90,12 +93,13 @@ def save_calendar(
     if is_default:
         # One default at a time (a unique constraint says so): the new default takes over.
         BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(is_default=False)
-    hours = "\n".join(line.strip() for line in hours.strip().splitlines() if line.strip())  # browsers send \r\n
+    # One rule a line, as typed, but with plain newlines: browsers send \r\n.
+    hours = "\n".join(line.strip() for line in hours.strip().splitlines() if line.strip())
     calendar.name, calendar.hours, calendar.time_zone = name, hours, time_zone.strip()
     calendar.holidays, calendar.is_default = holidays.strip().upper(), is_default
     calendar.save()
     calendar.closed_days.all().delete()
-    ClosedDay.objects.bulk_create(ClosedDay(calendar=calendar, date=day, name=label) for day, label in closed.items())
+    ClosedDay.objects.bulk_create(ClosedDay(calendar=calendar, date=day, name=name) for day, name in closed.items())
     team_ids = {team.pk for team in teams}
     Team.objects.filter(calendar=calendar).exclude(pk__in=team_ids).update(calendar=None)
     Team.objects.filter(pk__in=team_ids).update(calendar=calendar)
@@ -157,7 +161,9 @@ def preview(
         if calendar.week[day.weekday()] and calendar.is_closed(day):
             closed_days.append((day, names.get(day) or business_time.holiday_name(calendar, day) or "Closed"))
         day += timedelta(days=1)
-    return Preview(start=start.astimezone(calendar.tz), minutes=minutes, due=when, days=days, closed_days=closed_days)
+    return Preview(
+        start=start.astimezone(calendar.tz), minutes=minutes, due=when, days=days, closed_days=closed_days
+    )
 
 
 def parse_start(text: str, calendar: business_time.Calendar) -> tuple[datetime, bool]:

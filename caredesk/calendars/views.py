@@ -49,7 +49,9 @@ def detail(request: HttpRequest, calendar_id: int) -> HttpResponse:
     calendar = queries.calendar_for(request.user, calendar_id, to_change=request.method == "POST")
     if not permissions.can_edit_calendars(request.user):
         return render(request, "calendars/calendar.html", {
-            "calendar": calendar, "closed_days": calendar.closed_days.all(), "teams": calendar.teams.order_by("name"),
+            "calendar": calendar,
+            "closed_days": calendar.closed_days.all(),
+            "teams": calendar.teams.order_by("name"),
             "preview_form": PreviewForm(initial=PreviewForm.initial_for(_zone_of(calendar))),
             "preview": _preview_of_stored(calendar, PreviewForm.initial_for(_zone_of(calendar))),
         })
@@ -135,9 +137,10 @@ def _preview_of_stored(calendar: BusinessCalendar, preview_values) -> dict:
 def _run(built: business_time.Calendar, preview_values, names) -> dict:
     form = PreviewForm(preview_values)
     if not form.is_valid():
-        return {"error": " ".join(f"{form.fields[field].label}: {' '.join(errors)}" for field, errors in form.errors.items())}
+        return {"error": " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())}
     try:
-        start, assumed = services.parse_start(form.cleaned_data["start"] or PreviewForm.initial_for(built.tz)["start"], built)
+        written = form.cleaned_data["start"] or PreviewForm.initial_for(built.tz)["start"]
+        start, assumed = services.parse_start(written, built)
         result = services.preview(built, start=start, minutes=form.cleaned_data["minutes"], names=names)
     except business_time.CalendarError as error:
         return {"error": str(error)}

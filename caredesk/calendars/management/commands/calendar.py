@@ -29,7 +29,9 @@ def _calendar_arguments(parser) -> None:
     parser.add_argument("--tz", help="The inline calendar's time zone, e.g. Europe/London.")
     parser.add_argument("--holidays", default="", help="ISO 3166 country and optional region, e.g. GB-ENG.")
     parser.add_argument("--closed", default="", help="The business's own closed days: 2026-12-24,2026-12-31.")
-    parser.add_argument("--start", required=True, help="ISO 8601 date and time; without an offset, read in the calendar's zone.")
+    parser.add_argument(
+        "--start", required=True, help="ISO 8601 date and time; without an offset, read in the calendar's zone."
+    )
 
 
 class Command(BaseCommand):
@@ -70,7 +72,9 @@ class Command(BaseCommand):
         if not options["hours"] or not options["tz"]:
             raise _refused("Give --calendar NAME, or --hours and --tz (and optionally --holidays, --closed).")
         closed = business_time.parse_closed_days(options["closed"])
-        return business_time.build(hours=options["hours"], tz=options["tz"], holidays=options["holidays"], closed=closed)
+        return business_time.build(
+            hours=options["hours"], tz=options["tz"], holidays=options["holidays"], closed=closed
+        )
 
     def _moment(self, text: str, calendar: business_time.Calendar, flag: str) -> datetime:
         try:
