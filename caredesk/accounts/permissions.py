@@ -134,3 +134,15 @@ def can_handle_promises_on(user, ticket) -> bool:
 def can_own_promise_on(user, ticket) -> bool:
     """Who may be made answerable for a promise on a ticket: an active agent, lead or admin who may work on it."""
     return can_work_on(user, ticket)
+
+# --- calendars ---
+
+
+def can_view_calendars(user) -> bool:
+    """Agents, leads and admins read the business calendars their targets and promises count in."""
+    return can_work(user)
+
+
+def can_edit_calendars(user) -> bool:
+    """Only admins change working hours, holidays and which team uses which calendar."""
+    return is_admin(user)

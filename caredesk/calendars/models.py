@@ -1,6 +1,8 @@
 """Business calendars as admins keep them: hours written as people write them, a time zone, a country's
 public holidays and the business's own closed days. business_time.py does the arithmetic."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +47,12 @@ class BusinessCalendar(models.Model):
             raise ValidationError(str(error)) from None
 
     def save(self, *args, **kwargs):
-        self.updated_at = clock.now()  # the cache of built calendars (services.calendar_for) keys on it
+        # The cache of built calendars (services.build) keys on updated_at, so every save moves it on,
+        # even when the clock stands still (clock.travel_to) or two saves share a microsecond.
+        now = clock.now()
+        if self.updated_at and now <= self.updated_at:
+            now = self.updated_at + timedelta(microseconds=1)
+        self.updated_at = now
         super().save(*args, **kwargs)
 
 
