@@ -57,7 +57,9 @@ def test_alice_goes_away_from_the_top_bar_and_the_routing_page_shows_it(page, lo
     page.goto("/tickets/")
     switch = page.get_by_label("Availability")
     expect(switch).to_have_value("available")
-    switch.select_option("away")
+    # The choice shows at once in the browser; wait for the server's answer before reading the database.
+    with page.expect_response(lambda response: response.request.method == "POST" and "/assignment/" in response.url):
+        switch.select_option("away")
     _htmx_settled(page)
     expect(page.get_by_label("Availability")).to_have_value("away")
     assert AgentStatus.objects.get(user=alice).status == "away"
