@@ -10,6 +10,7 @@ from caredesk.accounts.api import router as people_router
 from caredesk.accounts.models import ApiToken
 from caredesk.conversations.api import router as tickets_router
 from caredesk.customers.api import router as customers_router
+from caredesk.escalations.api import router as escalations_router
 
 
 class TokenAuth(HttpBearer):
@@ -71,3 +72,4 @@ def bad_input(request, exc):
 api.add_router("/", tickets_router)
 api.add_router("/", customers_router)
 api.add_router("/", people_router)
+api.add_router("/", escalations_router)
