@@ -383,12 +383,17 @@ def climb(escalation_id: int, *, now: datetime | None = None) -> Escalation | No
 def climb_due(*, now: datetime | None = None, batch: int = 200) -> int:
     """Climb every automatic escalation whose delay has run out (escalation_open_climb index). Returns how many climbed."""
     now = now or clock.now()
-    due = list(
-        Escalation.objects.filter(state=Escalation.State.OPEN, climb_at__lte=now)
-        .order_by("climb_at")
-        .values_list("pk", flat=True)[:batch]
-    )
+    due = list(due_to_climb(now=now)[:batch])
     return sum(1 for pk in due if climb(pk, now=now) is not None)
+
+
+def due_to_climb(*, now: datetime):
+    """Ids of open automatic escalations whose delay has run out, soonest first (escalation_open_climb)."""
+    return (
+        Escalation.objects.filter(state=Escalation.State.OPEN, climb_at__isnull=False, climb_at__lte=now)
+        .order_by("climb_at")
+        .values_list("pk", flat=True)
+    )
 
 
 # The status guard ------------------------------------------------------------------------------
