@@ -15,6 +15,7 @@ from .models import Escalation, Ladder
 
 BOARD_LIMIT = 200
 NAV_COUNT_FOR = 30  # seconds the nav link's count is reused (per person, per process)
+NAV_COUNT_LIMIT = 99  # above it the nav link says "99+": an admin of a big desk must not count them all
 
 _WITH_LADDER = (
     "team__escalation_ladder__manager",
@@ -70,7 +71,8 @@ def waiting_count(user) -> int:
     cache = caches["local"]
     count = cache.get(key)
     if count is None:
-        count = Escalation.objects.filter(permissions.escalations_at_level_of(user), state=Escalation.State.OPEN).count()
+        waiting = Escalation.objects.filter(permissions.escalations_at_level_of(user), state=Escalation.State.OPEN)
+        count = waiting[: NAV_COUNT_LIMIT + 1].count()
         cache.set(key, count, NAV_COUNT_FOR)
     return count
 

@@ -37,4 +37,10 @@ def escalations_nav(context) -> dict:
     request = context.get("request")
     if request is None or not permissions.can_work(request.user):
         return {"show": False}
-    return {"show": True, "count": queries.waiting_count(request.user), "active": request.path.startswith("/escalations/")}
+    count = queries.waiting_count(request.user)
+    return {
+        "show": True,
+        "count": count,
+        "shown": f"{queries.NAV_COUNT_LIMIT}+" if count > queries.NAV_COUNT_LIMIT else count,
+        "active": request.path.startswith("/escalations/"),
+    }
