@@ -34,7 +34,7 @@ def ladder_of(escalation: Escalation) -> Ladder:
 @dataclass
 class BoardRow:
     escalation: Escalation
-    level_label: str
+    level_name: str
     can_act: bool
 
 
@@ -55,7 +55,7 @@ def board(user) -> tuple[list[BoardRow], dict[int, int], bool]:
         board_rows.append(
             BoardRow(
                 escalation=escalation,
-                level_label=services.level_label(ladder, escalation.level),
+                level_name=services.level_name(ladder, escalation.level),
                 can_act=services.at_level(user, escalation, ladder),
             )
         )

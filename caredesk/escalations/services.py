@@ -55,12 +55,17 @@ def level_people(ladder: Ladder, level: int) -> list[User]:
     return people
 
 
+def level_name(ladder: Ladder, level: int) -> str:
+    """Who a level is, in short: "team lead" at level 1; the escalation team and/or manager at level 2."""
+    if level == 1:
+        return _("team lead")
+    parts = [str(part) for part in (ladder.escalation_team, ladder.manager) if part is not None]
+    return _(" and ").join(parts) or _("nobody set up")
+
+
 def level_label(ladder: Ladder, level: int) -> str:
     """What a level is called on the page and in emails: "level 1 (team lead)", "level 2 (Escalations)"."""
-    if level == 1:
-        return _("level 1 (team lead)")
-    parts = [str(part) for part in (ladder.escalation_team, ladder.manager) if part is not None]
-    return _("level 2 (%(who)s)") % {"who": _(" and ").join(parts) or _("nobody set up")}
+    return _("level %(level)s (%(name)s)") % {"level": level, "name": level_name(ladder, level)}
 
 
 def who(people: list[User]) -> str:

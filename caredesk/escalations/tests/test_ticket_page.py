@@ -117,7 +117,7 @@ def test_the_lead_resolves_from_the_banner(client, escalation, ticket, lena):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="escalation-banner"' not in body
-    assert "resolved the escalation (level 1 (team lead))" in body and "Refunded as goodwill" in body
+    assert "resolved the escalation at level 1 (team lead)" in body and "Refunded as goodwill" in body
     assert Escalation.objects.get(pk=escalation.pk).state == "resolved"
 
 
@@ -184,7 +184,7 @@ def test_the_timeline_words_escalation_events(client, ticket, alice, lena, ada, 
     assert "<strong>Alice Archer</strong> escalated to level 1 (team lead): Lena Lead" in body
     assert "<strong>Alice Archer</strong> escalated further, to level 2 (Ada Admin): Ada Admin" in body
     assert "<strong>Ada Admin</strong> de-escalated the ticket back to level 1 (team lead)" in body
-    assert "<strong>Lena Lead</strong> resolved the escalation (level 1 (team lead))" in body
+    assert "<strong>Lena Lead</strong> resolved the escalation at level 1 (team lead)" in body
     assert first.pk  # the chain is kept
 
 
