@@ -108,6 +108,8 @@ def test_openapi_document_lists_every_endpoint(client):
         ("GET", "/api/v1/customers/{customer_id}"),
         ("GET", "/api/v1/users"),
         ("GET", "/api/v1/teams"),
+        ("POST", "/api/v1/tickets/{ticket_id}/escalate"),
+        ("POST", "/api/v1/escalations/{escalation_id}/resolve"),
     }
 
 
