@@ -12,4 +12,5 @@ class EscalationsConfig(AppConfig):
         from . import services
 
         hooks.on_event(services.escalate_on_breach)
+        hooks.on_event(services.follow_transfer)
         hooks.guard_status(services.refuse_closing_while_escalated)

@@ -13,20 +13,22 @@ from .models import Escalation
 LADDERS = {
     "Billing": (None, "admin@example.com", 60),
     "Deliveries": ("Escalations", "admin@example.com", 30),
-    "Product & Quality": (None, "admin@example.com", 120),
+    # No lead: its escalations go to the admins at level 1, the top of its ladder.
+    "Product & Quality": (None, None, 120),
 }
 
 # team, reason, hours ago, automatic
 ESCALATIONS = (
-    ("Billing", "Customer was charged twice and wants the duplicate refunded today; above my refund limit.", 3, False),
+    ("Billing", "The customer wants a refund above my limit; can you approve it today?", 3, False),
     ("Deliveries", "The first reply target was missed.", 1, True),
-    ("Product & Quality", "Third complaint about the same batch of yoghurt: needs a decision on a recall.", 26, False),
+    ("Product & Quality", "Unhappy with every answer so far and asks for a manager; I have nothing more to offer.", 26, False),
 )
 
 
 def load(teams: dict[str, Team], staff: dict[str, User]) -> None:
     """Ladders for the demo teams (level 2: the admin, Ada, as manager; for Deliveries also an
-    "Escalations" team when the demo has one), then three open escalations. Safe to run again."""
+    "Escalations" team when the demo has one), then three open escalations raised by the agents who own
+    the tickets (the automatic one climbs to level 2 on the worker's first minute). Safe to run again."""
     admin = staff.get("admin@example.com")
     for name, (escalation_team, manager, minutes) in LADDERS.items():
         team = teams.get(name)
@@ -45,7 +47,7 @@ def load(teams: dict[str, Team], staff: dict[str, User]) -> None:
     for name, reason, hours, automatic in ESCALATIONS:
         team = teams.get(name)
         ticket = (
-            Ticket.objects.filter(team=team, status__in=OPEN_STATUSES, owner__isnull=False, merged_into=None)
+            Ticket.objects.filter(team=team, status__in=OPEN_STATUSES, owner__role=User.Role.AGENT, merged_into=None)
             .select_related("owner")
             .order_by("-updated_at")
             .first()

@@ -353,6 +353,23 @@ def escalate_on_breach(event: Event) -> Escalation | None:
         return None
 
 
+def follow_transfer(event: Event) -> None:
+    """hooks.on_event listener: an escalated ticket handed to another team takes its open escalation along,
+    at the same level of the new team's ladder, so the people who can see the ticket can resolve it."""
+    if event.kind != Event.Kind.TRANSFERRED or event.data.get("from_team") == event.data.get("to_team"):
+        return
+    escalation = open_escalation(event.ticket_id, lock=True)
+    if escalation is None:
+        return
+    ladder = ladder_for(event.ticket.team)
+    escalation.team_id = ladder.team_id
+    if escalation.automatic and escalation.level < ladder.top_level:
+        escalation.climb_at = escalation.raised_at + timedelta(minutes=ladder.auto_escalate_after_minutes)
+    else:
+        escalation.climb_at = None
+    escalation.save(update_fields=["team", "climb_at"])
+
+
 @transaction.atomic
 def climb(escalation_id: int, *, now: datetime | None = None) -> Escalation | None:
     """Climb one automatic escalation whose delay has run out, if it is still open and unresolved."""

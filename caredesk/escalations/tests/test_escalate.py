@@ -1,7 +1,7 @@
 """Escalating a ticket: to level 1, climbing to level 2, refusing at the top, telling the level."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from caredesk.conversations.models import Event
@@ -104,3 +104,16 @@ def test_escalating_moves_the_ticket_up_the_queue(ticket, alice):
     services.escalate(ticket, by=alice, reason="Refund above my limit")
     ticket.refresh_from_db()
     assert ticket.updated_at > before
+
+
+def test_a_transferred_ticket_takes_its_escalation_to_the_new_team(ticket, alice, lena, deliveries, dora):
+    from caredesk.conversations import services as ticket_services
+
+    escalation = services.escalate(ticket, by=alice, reason="Refund above my limit")
+    ticket_services.transfer(ticket, by=alice, reason="It is a delivery problem after all", to_team=deliveries)
+    escalation.refresh_from_db()
+    assert (escalation.team, escalation.level, escalation.state) == (deliveries, 1, "open")
+    with pytest.raises(PermissionDenied):
+        services.resolve(escalation, by=lena, resolution="Not mine any more")
+    services.resolve(escalation, by=dora, resolution="Redelivered")
+    assert Escalation.objects.get(pk=escalation.pk).state == "resolved"
