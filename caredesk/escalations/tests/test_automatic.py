@@ -8,7 +8,6 @@ from django.db import transaction
 from caredesk.conversations import events
 from caredesk.conversations.models import Event
 from caredesk.escalations import services, tasks
-from caredesk.escalations.models import Escalation
 from caredesk.system import clock, schedule
 
 

@@ -211,3 +211,11 @@ def test_the_timeline_words_target_promise_and_automation_events(client, ticket,
     assert "Automation rule <strong>Urgent after an hour</strong> applied" in body
     assert "<strong>Promise broken:</strong> \u201cRefund by Friday\u201d" in body
     assert "The <strong>next reply</strong> target was missed (due 3 Mar, 11:00)" in body
+
+
+def test_a_solved_ticket_offers_no_escalate_button(client, ticket, alice):
+    from caredesk.conversations import services as ticket_services
+
+    ticket_services.change_status(ticket, status="solved", by=alice)
+    client.force_login(alice)
+    assert 'data-bs-target="#escalate-dialog"' not in client.get(ticket.get_absolute_url()).content.decode()
