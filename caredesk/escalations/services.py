@@ -341,6 +341,8 @@ def escalate_on_breach(event: Event) -> Escalation | None:
     that recorded the event; it never refuses that change."""
     if event.kind not in CAUSES:
         return None
+    # Lock the ticket before looking: two breaches at once must not make the second one a climb.
+    Ticket.objects.select_for_update().filter(pk=event.ticket_id).first()
     if Escalation.objects.filter(ticket_id=event.ticket_id, state=Escalation.State.OPEN).exists():
         return None
     cause, key = CAUSES[event.kind]

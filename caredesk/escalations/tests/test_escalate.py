@@ -30,7 +30,9 @@ def test_escalating_tells_the_leads_by_email_once(ticket, alice, lena):
     escalation = services.escalate(ticket, by=alice, reason="She wants a refund I cannot give")
     emails = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.NOTIFICATION, to="lena@example.com")
     assert [email.subject for email in emails] == [f"[#{ticket.pk}] Escalated to you: Charged twice for my groceries"]
-    assert "Alice Archer escalated" in emails[0].body_text
+    assert emails[0].body_text.startswith(
+        f'Alice Archer escalated #{ticket.pk} "Charged twice for my groceries" to you, at level 1 (team lead).'
+    )
     assert "She wants a refund I cannot give" in emails[0].body_text
     from caredesk.escalations import tasks
 
