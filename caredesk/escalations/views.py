@@ -65,8 +65,11 @@ def _dialog_context(ticket, form) -> dict:
     if current:
         context["current_label"] = services.level_label(ladder, current.level)
     if level <= ladder.top_level:
-        context["next_label"] = services.level_label(ladder, level)
-        context["next_people"] = services.who(services.level_people(ladder, level))
+        people = services.who(services.level_people(ladder, level))
+        # "level 2: Ada Admin", not "level 2 (Ada Admin): Ada Admin" when the level is one person.
+        same = services.level_name(ladder, level) == people
+        context["next_label"] = _("level %(level)s") % {"level": level} if same else services.level_label(ladder, level)
+        context["next_people"] = people
     return context
 
 
