@@ -11,6 +11,7 @@ from caredesk.accounts.models import ApiToken
 from caredesk.conversations.api import router as tickets_router
 from caredesk.customers.api import router as customers_router
 from caredesk.promises.api import router as promises_router
+from caredesk.escalations.api import router as escalations_router
 
 
 class TokenAuth(HttpBearer):
@@ -73,3 +74,4 @@ api.add_router("/", tickets_router)
 api.add_router("/", customers_router)
 api.add_router("/", people_router)
 api.add_router("/", promises_router)
+api.add_router("/", escalations_router)

@@ -6,6 +6,7 @@ leaves behind; then every ticket's search document is written in bulk. The words
 caredesk.demo_content. The same seed gives the same desk, dated relative to today.
 """
 
+import importlib
 import random
 from datetime import datetime, timedelta
 from functools import cache
@@ -131,6 +132,16 @@ def _desk(cast: Cast) -> None:
         )
 
 
+# Apps whose settings the demo fills in (each has demo.load(teams, staff)), in this order: calendars
+# before the targets that count in them, routing and ladders before the history that uses them.
+SETTINGS_APPS = ("calendars", "service_levels", "escalations", "assignment", "promises", "automations")
+
+
+def _service_settings(cast: Cast) -> None:
+    for app in SETTINGS_APPS:
+        importlib.import_module(f"caredesk.{app}.demo").load(cast.teams, cast.staff)
+
+
 def _email(rng: random.Random, first: str, last: str) -> str:
     first, last = email_part(first), email_part(last)
     local = rng.choice(
@@ -250,7 +261,8 @@ def load(progress=print) -> str:
     with queue.suppressed(), transaction.atomic():
         cast = people()
         _desk(cast)
-        progress("teams and people")
+        _service_settings(cast)
+        progress("teams, people and service settings")
         customers, vips = _customers(rng, now)
         progress(f"customers ({len(customers)})")
         plans = _plans(rng, customers, now)

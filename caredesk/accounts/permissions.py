@@ -145,4 +145,76 @@ def can_view_calendars(user) -> bool:
 
 def can_edit_calendars(user) -> bool:
     """Only admins change working hours, holidays and which team uses which calendar."""
+
+# --- escalations ---
+
+
+def can_escalate(user, ticket) -> bool:
+    """Any agent, lead or admin who may work on the ticket may escalate it (sales and customers may not)."""
+    return can_work_on(user, ticket)
+
+
+def lead_team_ids(user) -> set[int]:
+    """The teams `user` leads: a lead is at level 1 of the ladder of every team they are a member of."""
+    if not _active(user) or user.role != User.Role.LEAD:
+        return set()
+    return member_team_ids(user)
+
+
+def is_at_escalation_level(user, *, level: int, team_id: int, manager_id: int | None, escalation_team_id: int | None) -> bool:
+    """Whether `user` is one of the people an escalation at `level` of `team_id`'s ladder goes to:
+    level 1 is the team's leads, level 2 the ladder's manager and the escalation team's working staff.
+    Admins are at every level (and take level 1 of a team that has no lead)."""
+    if not _active(user):
+        return False
+    if is_admin(user):
+        return True
+    if level == 1:
+        return team_id in lead_team_ids(user)
+    return (manager_id is not None and manager_id == user.pk) or (
+        escalation_team_id is not None and user.is_agent_like and escalation_team_id in member_team_ids(user)
+    )
+
+
+def escalations_at_level_of(user) -> Q:
+    """A filter on Escalation for those whose level `user` is at (is_at_escalation_level agrees with it)."""
+    if not _active(user):
+        return NOTHING
+    if is_admin(user):
+        return Q()
+    at_level = Q(level=2, team__escalation_ladder__manager=user)
+    if user.is_agent_like and (teams := member_team_ids(user)):
+        at_level |= Q(level=2, team__escalation_ladder__escalation_team_id__in=teams)
+    if leads := lead_team_ids(user):
+        at_level |= Q(level=1, team_id__in=leads)
+    return at_level
+
+
+def visible_escalations(user) -> Q:
+    """Escalations on the board of `user`: those at their level, and those they raised (read-only), on
+    tickets they may see. Sales and customers see none."""
+    if not (_active(user) and user.is_agent_like):
+        return NOTHING
+    if is_admin(user):
+        return Q()  # (an empty Q would vanish from the OR below)
+    raised = Q(raised_by=user) | Q(previous__raised_by=user)
+    return (escalations_at_level_of(user) | raised) & _prefixed(visible_tickets(user), "ticket")
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """The same filter on a related model: Q(team_id=1) becomes Q(ticket__team_id=1)."""
+    clone = Q()
+    clone.connector, clone.negated = condition.connector, condition.negated
+    clone.children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}__{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return clone
+
+
+def can_see_ladders(user) -> bool:
+    return is_admin(user) or (_active(user) and user.role == User.Role.LEAD)
+
+
+def can_edit_ladders(user) -> bool:
     return is_admin(user)

@@ -5,3 +5,12 @@ class EscalationsConfig(AppConfig):
     name = "caredesk.escalations"
     label = "escalations"
     verbose_name = "Escalations"
+
+    def ready(self) -> None:
+        from caredesk.conversations import hooks
+
+        from . import services
+
+        hooks.on_event(services.escalate_on_breach)
+        hooks.on_event(services.follow_transfer)
+        hooks.guard_status(services.refuse_closing_while_escalated)

@@ -81,7 +81,7 @@ Hand-over note: {{ note }}{% endif %}
 
 {{ agent.first_name }} has everything you told us so far, so you will not need to repeat it. Reply to this email to reach {{ agent.first_name }} directly, or follow your case in our portal: {{ portal_url }}
 """,
-    Kind.ESCALATED: """{{ escalated_by.name }} escalated {{ ticket.reference }} "{{ ticket.subject }}" to you ({{ level }}).
+    Kind.ESCALATED: """{{ escalated_by.name }} escalated {{ ticket.reference }} "{{ ticket.subject }}" to you, at {{ level }}.
 
 Reason: {{ reason }}
 

@@ -30,7 +30,7 @@ def context(kind: str) -> dict:
         Kind.ESCALATED: {
             "agent": {"name": "Lena Lead", "first_name": "Lena"},
             "escalated_by": AGENT,
-            "level": "Team lead",
+            "level": "level 1 (team lead)",
             "reason": "Third missed delivery this month; she wants a refund we cannot give",
         },
         Kind.TARGET_BREACHED: {"agent": AGENT, "target": {"name": "First reply", "due": "Tue 3 Mar 2026, 11:00"}},

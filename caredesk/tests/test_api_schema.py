@@ -113,6 +113,8 @@ def test_openapi_document_lists_every_endpoint(client):
         ("POST", "/api/v1/tickets/{ticket_id}/promises/detect"),
         ("POST", "/api/v1/promises/{promise_id}/keep"),
         ("POST", "/api/v1/promises/{promise_id}/cancel"),
+        ("POST", "/api/v1/tickets/{ticket_id}/escalate"),
+        ("POST", "/api/v1/escalations/{escalation_id}/resolve"),
     }
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,6 +46,16 @@ TIMELINE_LATEST = 20
 # Fragments that show a change to the ticket, swapped out of band when the composer or a dialog succeeds.
 REFRESHED = ("_ticket_header", "_ticket_properties", "_timeline")
 
+# Events whose data name a due time (service targets, promises): the timeline shows it.
+DUE_EVENTS = {
+    Event.Kind.TARGET_BREACHED,
+    Event.Kind.TARGET_MET,
+    Event.Kind.PROMISE_MADE,
+    Event.Kind.PROMISE_KEPT,
+    Event.Kind.PROMISE_BROKEN,
+    Event.Kind.PROMISE_CANCELLED,
+}
+
 
 # Context ---------------------------------------------------------------------------------------
 
@@ -60,6 +71,14 @@ def _shown(value):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return value
+
+
+def _moment(value):
+    """An ISO time from event data, or None when it is missing or not a time."""
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _word_events(items: list, field_labels: dict) -> None:
@@ -86,6 +105,9 @@ def _word_events(items: list, field_labels: dict) -> None:
             ]
         elif event.kind == Event.Kind.CREATED:
             event.channel_label = dict(Ticket.Channel.choices).get(data.get("channel"), data.get("channel"))
+        if event.kind in DUE_EVENTS:  # targets and promises: what was due, and when
+            event.target_label = str(data.get("kind") or "").replace("_", " ")
+            event.due_at = _moment(data.get("due"))
 
 
 def _ticket_context(request, ticket: Ticket, *, whole: bool = False, **extra) -> dict:
