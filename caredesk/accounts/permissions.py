@@ -81,3 +81,15 @@ def can_answer_as_customer(user, ticket) -> bool:
 def can_own_tickets_of(user, team: Team) -> bool:
     """Whether `user` may be made the owner of a ticket in `team`: a working member of it."""
     return _active(user) and user.is_agent_like and team.pk in member_team_ids(user)
+
+
+# --- automations ---
+
+
+def can_view_automations(user) -> bool:
+    """Team leads read the rules and their dry runs; admins also edit them."""
+    return _active(user) and (is_admin(user) or user.role == User.Role.LEAD)
+
+
+def can_edit_automations(user) -> bool:
+    return is_admin(user)
