@@ -52,7 +52,7 @@ def test_pending_for_7_days_gets_one_reminder_and_14_days_solves_it_once(classic
         _sweep(start + timedelta(days=7, hours=hours))
     replies = list(ticket.messages.filter(kind=Message.Kind.REPLY).order_by("id"))
     assert len(replies) == 2
-    assert (replies[1].author, replies[1].body_text) == (alice, "Hello Mrs Miggins, do you still need help with #1? Alice")
+    assert (replies[1].author, replies[1].body_text) == (alice, f"Hello Mrs Miggins, do you still need help with #{ticket.pk}? Alice")
     assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REPLY, desk_message=replies[1]).count() == 1
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.PENDING_CUSTOMER  # the reminder keeps waiting for the customer
