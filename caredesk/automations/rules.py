@@ -130,7 +130,7 @@ def _id_of(model, raw, what: str, **filters) -> int:
     try:
         pk = int(str(raw).strip().split(":")[-1])
     except ValueError:
-        raise _Refused(_("Pick a %(what)s.") % {"what": what}) from None
+        raise _Refused(_("“%(value)s” does not name any %(what)s.") % {"value": str(raw).strip(), "what": what}) from None
     if not model.objects.filter(pk=pk, **filters).exists():
         raise _Refused(_("There is no %(what)s with id %(id)s.") % {"what": what, "id": pk})
     return pk
