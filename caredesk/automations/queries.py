@@ -83,4 +83,6 @@ def dry_run(rule: Rule) -> DryRun:
             triggers[ticket_id] = str(labels.get(kind, kind))
     ids = sorted(triggers)
     shown = list(Ticket.objects.filter(pk__in=ids[:DRY_RUN_SHOWN]).select_related("customer", "team", "owner").order_by("pk"))
+    for ticket in shown:
+        ticket.trigger = triggers[ticket.pk]
     return DryRun(tickets=shown, count=len(ids), events_read=len(recent), more_events=more, triggers=triggers)
