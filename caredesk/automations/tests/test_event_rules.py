@@ -85,3 +85,12 @@ def test_an_action_the_desk_refuses_is_recorded_and_the_others_still_happen(make
     assert run.actions[1]["done"] == "Tagged vip"
     assert ticket.events.get(kind=Event.Kind.AUTOMATION_APPLIED).data["actions"][0].startswith("Failed: Charlie Cole")
     assert run.rule.__class__.objects.get().failed_count == 1
+
+
+def test_the_ticket_timeline_says_which_rule_did_what(client, make_rule, committed, ticket_factory, miggins, billing, alice):
+    make_rule("Tag refunds", actions=[{"action": "add_tags", "value": "refund"}])
+    with committed():
+        ticket = ticket_factory.create(customer=miggins, team=billing, subject="Refund")
+    client.force_login(alice)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Automation <strong>Tag refunds</strong>: Tagged refund" in page
