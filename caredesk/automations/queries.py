@@ -58,7 +58,8 @@ def dry_run(rule: Rule) -> DryRun:
     now = clock.now()
     if rule.is_time_rule:
         due = engine.due_tickets(rule, now=now)
-        shown = list(due.select_related("customer", "team", "owner").order_by("pk")[:DRY_RUN_SHOWN])
+        # Unordered, as the sweep reads them (see engine.run_time_rule); sorted here for reading.
+        shown = sorted(due.select_related("customer", "team", "owner").order_by()[:DRY_RUN_SHOWN], key=lambda t: t.pk)
         count = len(shown) if len(shown) < DRY_RUN_SHOWN else due.count()
         return DryRun(tickets=shown, count=count)
     recent = list(
