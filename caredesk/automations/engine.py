@@ -10,6 +10,8 @@ at most MAX_RUNS_PER_MINUTE automation runs a minute; more are recorded as skipp
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
@@ -38,6 +40,18 @@ MAX_RUNS_PER_MINUTE = 20
 TIME_RULE_BATCH = 200
 
 _chain: ContextVar[tuple[int, ...]] = ContextVar("caredesk_automation_chain", default=())
+
+
+
+@contextmanager
+def chain_of(rule_ids: tuple[int, ...]) -> Iterator[None]:
+    """Inside, the events recorded were caused by these rules (the last one acting)."""
+    token = _chain.set(tuple(rule_ids))
+    try:
+        yield
+    finally:
+        _chain.reset(token)
+
 
 _KINDS_CACHE_KEY = "automations:event-kinds"
 _KINDS_CACHE_SECONDS = 10
@@ -195,13 +209,13 @@ def apply_rule(
         )
         if recent.count() >= MAX_RUNS_PER_MINUTE:
             logger.warning("automation rule %s skipped on ticket %s: too many runs in a minute", rule.pk, ticket_id)
+            # No `since`: a time rule skipped now tries again at the next sweep.
             return RuleRun.objects.create(
-                rule=rule, ticket_id=ticket_id, event=event, at=now, status=RuleRun.Status.SKIPPED, chain=chain, since=since
+                rule=rule, ticket_id=ticket_id, event=event, at=now, status=RuleRun.Status.SKIPPED, chain=chain
             )
         run = RuleRun.objects.create(rule=rule, ticket_id=ticket_id, event=event, at=now, chain=chain, since=since)
         results = []
-        token = _chain.set(tuple(chain))
-        try:
+        with chain_of(tuple(chain)):
             for action in rule.actions:
                 result = {**action, "done": "", "error": ""}
                 try:
@@ -212,8 +226,6 @@ def apply_rule(
                 except ObjectDoesNotExist:
                     result["error"] = _("What this action names no longer exists; edit the rule.")
                 results.append(result)
-        finally:
-            _chain.reset(token)
         failed = any(result["error"] for result in results)
         run.status = RuleRun.Status.FAILED if failed else RuleRun.Status.APPLIED
         run.actions = results

@@ -68,7 +68,7 @@ def new_rule(request: HttpRequest) -> HttpResponse:
     _require_editor(request.user)
     if request.method == "GET":
         values = {"name": "", "description": "", "enabled": True, "position": Rule.objects.count(), "kind": "on_event",
-                  "event_kinds": ["created"], "conditions": [{}], "actions": [{}]}
+                  "event_kinds": ["created"], "conditions": [], "actions": [{}]}
         return render(request, "automations/rule.html", _editor_context(request, None, values))
     values = forms.rule_values(request.POST)
     try:

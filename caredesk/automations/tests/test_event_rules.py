@@ -94,3 +94,29 @@ def test_the_ticket_timeline_says_which_rule_did_what(client, make_rule, committ
     client.force_login(alice)
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert "Automation <strong>Tag refunds</strong>: Tagged refund" in page
+
+
+def test_with_the_database_task_backend_the_task_commits_with_the_event(make_rule, ticket_factory, miggins, billing, alice):
+    """In production the apply_rules task row is written in the event's own transaction (an outbox):
+    a worker runs it only after commit. Events no rule reacts to queue nothing."""
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from caredesk.automations import engine
+
+    rule = make_rule("Tag replies", event_kinds=["customer_replied"], actions=[{"action": "add_tags", "value": "x"}])
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}):
+        ticket = ticket_factory.create(customer=miggins, team=billing)
+        assert not DBTaskResult.objects.filter(task_path="caredesk.automations.tasks.apply_rules").exists()
+        with engine.chain_of((rule.pk,)):
+            services.customer_reply(ticket, customer=miggins, body="Hello again")
+    queued = DBTaskResult.objects.get(task_path="caredesk.automations.tasks.apply_rules")
+    event = ticket.events.get(kind=Event.Kind.CUSTOMER_REPLIED)
+    assert queued.args_kwargs["kwargs"] == {"event_id": event.pk, "chain": [rule.pk]}
+
+
+def test_the_sweep_is_scheduled_every_five_minutes():
+    from caredesk.system import schedule
+
+    job = {job.name: job for job in schedule.jobs()}["automations.run_time_rules"]
+    assert job.every.total_seconds() == 300

@@ -65,3 +65,23 @@ def test_the_cap_counts_runs_of_the_last_minute_only(make_rule, committed, ticke
             services.add_note(ticket, body="Again", by=alice)
     statuses = list(RuleRun.objects.order_by("id").values_list("status", flat=True))
     assert statuses == ["applied", "applied", "skipped", "applied"]
+
+
+def test_a_time_rule_skipped_by_the_cap_tries_again_at_the_next_sweep(make_rule, ticket, alice, monkeypatch):
+    from datetime import timedelta
+
+    from caredesk.system import clock
+
+    rule = make_rule(
+        "Old open", kind="on_time",
+        conditions=[{"field": "status", "op": "is", "value": "open"}, {"field": "hours_since_created", "op": "gte", "value": 1}],
+        actions=[{"action": "add_tags", "value": "old"}],
+    )
+    later = clock.now() + timedelta(hours=2)
+    monkeypatch.setattr(engine, "MAX_RUNS_PER_MINUTE", 0)
+    with clock.travel_to(later):
+        assert [run.status for run in engine.run_time_rule(rule)] == ["skipped"]
+    monkeypatch.setattr(engine, "MAX_RUNS_PER_MINUTE", 20)
+    with clock.travel_to(later + timedelta(minutes=5)):
+        assert [run.status for run in engine.run_time_rule(rule)] == ["applied"]
+        assert engine.run_time_rule(rule) == []
