@@ -149,3 +149,10 @@ def test_an_inactive_agent_cannot_be_named_in_a_rule(make_rule, bob):
     with pytest.raises(ValidationError) as refused:
         make_rule("To Bob", actions=[{"action": "assign", "value": bob.pk}])
     assert refused.value.message_dict == {"actions": [f"Action 1: There is no active agent with id {bob.pk}."]}
+
+
+def test_a_note_from_an_automation_shows_as_written_by_the_automation(client, apply, ticket, alice):
+    apply(ticket, {"action": "add_note", "value": "Check the bank statement first."})
+    client.force_login(alice)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert '<strong class="text-truncate">Automation</strong>' in page

@@ -106,3 +106,21 @@ def test_lena_reads_a_rule_and_dry_runs_it(page, login, lena, ada, screenshot):
     page.get_by_role("button", name="Dry run").click()
     expect(page.locator("#dry-run")).to_contain_text("would act on 0 tickets now")
     screenshot("automation-rule-lead")
+
+
+def test_alice_sees_what_an_automation_did_on_her_ticket(page, login, alice, ticket, lena, screenshot):
+    from caredesk.automations import engine, services
+
+    rule = services.save_rule(
+        None, by=lena.__class__.objects.create_user("root@example.com", "x", role="admin"), name="Refund check",
+        kind="on_event", event_kinds=["created"], conditions=[],
+        actions=[{"action": "add_tags", "value": "refund"}, {"action": "add_note", "value": "Check the bank statement before refunding."},
+                 {"action": "notify", "value": "team_lead"}],
+    )
+    engine.apply_rule(rule, ticket.pk)
+    login(page, alice)
+    page.goto(ticket.get_absolute_url())
+    timeline = page.locator("#timeline")
+    expect(timeline.locator(".message-note")).to_contain_text("Automation")
+    expect(timeline).to_contain_text("Automation Refund check: Tagged refund; Added a note; Notified Lena Lead")
+    screenshot("automation-on-ticket")
