@@ -90,21 +90,32 @@ def test_a_time_rule_hides_the_events_and_a_bad_rule_shows_its_errors(page, logi
     assert not Rule.objects.exists()
 
 
-def test_lena_reads_a_rule_and_dry_runs_it(page, login, lena, ada, screenshot):
-    from caredesk.automations import services
+def test_lena_reads_a_rule_and_dry_runs_it(page, login, lena, ada, alice, ticket_factory, miggins, billing, screenshot):
+    from datetime import timedelta
+
+    from caredesk.automations import engine, services
+    from caredesk.conversations import services as desk
+    from caredesk.system import clock
 
     rule = services.save_rule(
         None, by=ada, name="Solve after 14 days", kind="on_time", event_kinds=[],
         conditions=[{"field": "status", "op": "is", "value": "pending_customer"}, {"field": "hours_since_status_changed", "op": "gte", "value": 336}],
         actions=[{"action": "set_status", "value": "solved"}],
     )
+    with clock.travel_to(clock.now() - timedelta(days=15)):
+        waiting = ticket_factory.create_batch(2, customer=miggins, team=billing, owner=alice, by=alice)
+        for one in waiting:
+            desk.change_status(one, status="pending_customer", by=alice)
+    engine.apply_rule(rule, waiting[0].pk)
     login(page, lena)
     page.goto(rule.get_absolute_url())
     expect(page.get_by_text("only admins change rules")).to_be_visible()
     expect(page.get_by_role("button", name="Save rule")).to_have_count(0)
     expect(page.get_by_label("Name")).to_be_disabled()
+    expect(page.locator("#rule-runs")).to_contain_text("Status set to Solved")
     page.get_by_role("button", name="Dry run").click()
-    expect(page.locator("#dry-run")).to_contain_text("would act on 0 tickets now")
+    expect(page.locator("#dry-run")).to_contain_text("would act on 1 ticket now")
+    expect(page.locator("#dry-run-tickets")).to_contain_text(waiting[1].subject)
     screenshot("automation-rule-lead")
 
 
