@@ -217,4 +217,14 @@ def can_see_ladders(user) -> bool:
 
 
 def can_edit_ladders(user) -> bool:
+
+# --- automations ---
+
+
+def can_view_automations(user) -> bool:
+    """Team leads read the rules and their dry runs; admins also edit them."""
+    return _active(user) and (is_admin(user) or user.role == User.Role.LEAD)
+
+
+def can_edit_automations(user) -> bool:
     return is_admin(user)

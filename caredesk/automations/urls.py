@@ -1,4 +1,1 @@
-from django.urls import path  # noqa: F401  (pages are added here)
-
-app_name = "automations"
-urlpatterns: list = []
+from .views import app_name, urlpatterns  # noqa: F401

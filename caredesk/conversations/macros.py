@@ -34,11 +34,16 @@ class _SandboxEngine(Engine):
 _engine = _SandboxEngine(loaders=[], autoescape=False)
 
 
-def _context(ticket: Ticket, agent: User) -> dict:
+def _context(ticket: Ticket, agent: User | None) -> dict:
+    if agent is not None:
+        signer = {"first_name": agent.first_name, "name": agent.get_full_name() or agent.email}
+    else:  # sent by an automation on a ticket nobody owns: signed by the team
+        team = _("The %(team)s team") % {"team": ticket.team.name} if ticket.team_id else ""
+        signer = {"first_name": team, "name": team}
     return {
         "customer": {"first_name": ticket.customer.first_name, "name": ticket.customer.name},
         "ticket": {"reference": ticket.reference, "subject": ticket.subject},
-        "agent": {"first_name": agent.first_name, "name": agent.get_full_name() or agent.email},
+        "agent": signer,
     }
 
 
@@ -55,8 +60,8 @@ def _unknown_placeholders(template) -> list[str]:
     return names
 
 
-def render(macro: Macro, ticket: Ticket, agent: User) -> str:
-    """The macro's body for this ticket, written by `agent`. A body that is not a valid macro raises
+def render(macro: Macro, ticket: Ticket, agent: User | None) -> str:
+    """The macro's body for this ticket, written by `agent` (None: by an automation, signed by the team). A body that is not a valid macro raises
     ValidationError saying what is wrong, so the reply box can show it instead of a server error."""
     allowed = ", ".join(_shown(name) for name in PLACEHOLDERS)
     try:

@@ -11,13 +11,13 @@ MENTION = re.compile(r"(?<![\w.@])@([\w.+-]*\w(?:@[\w-]+(?:\.[\w-]+)+)?)")
 STAFF_ROLES = (User.Role.AGENT, User.Role.LEAD, User.Role.ADMIN, User.Role.SALES)
 
 
-def mentioned(body: str, *, ticket, author: User) -> list[User]:
+def mentioned(body: str, *, ticket, author: User | None) -> list[User]:
     """The colleagues `body` mentions who may see `ticket`, the author left out. A first name shared by
     two people names neither: a note must not reach the wrong Alice."""
     handles = {handle.lower() for handle in MENTION.findall(body)}
     if not handles:
         return []
-    staff = list(User.objects.filter(is_active=True, role__in=STAFF_ROLES).exclude(pk=author.pk))
+    staff = list(User.objects.filter(is_active=True, role__in=STAFF_ROLES).exclude(pk=author.pk if author else None))
     by_first_name: dict[str, list[User]] = {}
     for person in staff:
         by_first_name.setdefault(person.first_name.lower(), []).append(person)

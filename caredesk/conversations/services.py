@@ -142,8 +142,9 @@ def open_ticket(
 
 
 @transaction.atomic
-def reply(ticket: Ticket, *, by: User, body: str, files: Sequence = (), status: str | None = None) -> Message:
-    """A public reply to the customer, sent to them by email after commit."""
+def reply(ticket: Ticket, *, by: User | None, body: str, files: Sequence = (), status: str | None = None) -> Message:
+    """A public reply to the customer, sent to them by email after commit. `by` None: sent by the desk
+    itself (an automation), with no author."""
     attachment_store.validate(files)
     ticket = _locked(ticket)
     new_status = status or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
@@ -159,7 +160,7 @@ def reply(ticket: Ticket, *, by: User, body: str, files: Sequence = (), status: 
 
 
 @transaction.atomic
-def add_note(ticket: Ticket, *, by: User, body: str, files: Sequence = ()) -> Message:
+def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()) -> Message:
     """An internal note: staff see it, the customer never does."""
     attachment_store.validate(files)
     ticket = _locked(ticket)
