@@ -217,6 +217,8 @@ def can_see_ladders(user) -> bool:
 
 
 def can_edit_ladders(user) -> bool:
+    return is_admin(user)
+
 
 # --- automations ---
 
