@@ -81,3 +81,16 @@ def can_answer_as_customer(user, ticket) -> bool:
 def can_own_tickets_of(user, team: Team) -> bool:
     """Whether `user` may be made the owner of a ticket in `team`: a working member of it."""
     return _active(user) and user.is_agent_like and team.pk in member_team_ids(user)
+
+
+# --- service_levels ---
+
+
+def can_view_service_levels(user) -> bool:
+    """The service target settings page: agents, leads and admins read it (they work to it)."""
+    return _active(user) and (user.is_agent_like or is_admin(user))
+
+
+def can_edit_service_levels(user) -> bool:
+    """Creating, changing, reordering and deleting policies: admins only."""
+    return is_admin(user)
