@@ -13,11 +13,13 @@ from .queries import format_business_time, parse_business_time
 TARGET_FIELDS = ("first_reply", "next_reply", "resolution")
 
 
-class BusinessTimeField(forms.CharField):
+class BusinessTimeField(forms.Field):
     """Business time typed as 90, 45m, 4h, 1h 30m or 2d; cleaned to whole minutes (None when empty)."""
 
+    widget = forms.TextInput
+
     def to_python(self, value):
-        return parse_business_time(super().to_python(value))
+        return parse_business_time(str(value or "")[:40])
 
     def prepare_value(self, value):
         return format_business_time(value) if isinstance(value, int) else value
@@ -28,9 +30,9 @@ def _tiers(text: str) -> list[str]:
 
 
 class PolicyForm(forms.ModelForm):
-    first_reply = BusinessTimeField(label=_("First reply within"), required=False, max_length=40)
-    next_reply = BusinessTimeField(label=_("Next reply within"), required=False, max_length=40)
-    resolution = BusinessTimeField(label=_("Resolved within"), required=False, max_length=40)
+    first_reply = BusinessTimeField(label=_("First reply within"), required=False)
+    next_reply = BusinessTimeField(label=_("Next reply within"), required=False)
+    resolution = BusinessTimeField(label=_("Resolved within"), required=False)
     priorities = forms.TypedMultipleChoiceField(
         label=_("Priorities"), required=False, coerce=int, choices=Ticket.Priority.choices,
         widget=forms.CheckboxSelectMultiple,
