@@ -23,6 +23,12 @@ def business_time(minutes) -> str:
 
 
 @register.filter
+def target_kind(kind: str) -> str:
+    """A target kind's label ("First reply") from its stored value."""
+    return dict(Target.Kind.choices).get(kind, kind)
+
+
+@register.filter
 def conditions(policy) -> list[str]:
     """A policy's conditions in words, one line each (teams from the prefetched relation)."""
     lines = []
