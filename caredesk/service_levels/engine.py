@@ -149,7 +149,13 @@ def _save_next_due(ticket: Ticket, targets: list[Target]) -> None:
 
 
 def _open_targets(ticket: Ticket) -> list[Target]:
-    return list(Target.objects.filter(ticket=ticket, ended_at__isnull=True).select_related("policy"))
+    """The ticket's clocks still waiting on something, locked: a sweep breaching one of them at this
+    moment either finishes first (and this reads the breach) or skips it (SKIP LOCKED)."""
+    return list(
+        Target.objects.filter(ticket=ticket, ended_at__isnull=True)
+        .select_related("policy")
+        .select_for_update(of=("self",))
+    )
 
 
 def _record_met(ticket: Ticket, target: Target, due: datetime | None, minutes_used: timedelta) -> None:

@@ -70,7 +70,9 @@ class Target(models.Model):
     ticket = models.ForeignKey(
         "conversations.Ticket", on_delete=models.CASCADE, related_name="service_targets", db_index=False
     )
-    policy = models.ForeignKey(Policy, null=True, on_delete=models.SET_NULL, related_name="targets")
+    # No index: every index here is rewritten by each sweep UPDATE (state is in the partial indexes'
+    # conditions), and the only reader by policy is deleting one, which is rare.
+    policy = models.ForeignKey(Policy, null=True, on_delete=models.SET_NULL, related_name="targets", db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     business_minutes = models.PositiveIntegerField()
     started_at = models.DateTimeField()

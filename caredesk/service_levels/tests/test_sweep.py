@@ -1,6 +1,7 @@
 """The sweep reads only due rows by index, in a fixed number of queries per batch."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from caredesk.conversations import hooks
@@ -20,8 +21,8 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 def open_tickets(make_policy, office_hours, ticket_factory, miggins, billing, alice):
     make_policy("Standard", first_reply_minutes=60)
 
-    def make(count):
-        with clock.travel_to(at(2, 9)):
+    def make(count, when=None):
+        with clock.travel_to(when or at(2, 9)):
             return ticket_factory.create_batch(count, customer=miggins, team=billing, owner=alice)
 
     return make
@@ -31,9 +32,10 @@ def open_tickets(make_policy, office_hours, ticket_factory, miggins, billing, al
 def test_a_sweep_batch_costs_the_same_queries_for_one_breach_as_for_fifty(count, open_tickets, django_assert_num_queries):
     open_tickets(count)
     with override_settings(TASKS=DB_TASKS):
-        # savepoint, due targets with their tickets (FOR UPDATE where supported), their new state,
-        # the events, the notification task, release
-        with django_assert_num_queries(6):
+        # SQLite: savepoint, due targets with their tickets, their new state, the events, the notification
+        # task, release. PostgreSQL: savepoint, one statement (due rows FOR UPDATE SKIP LOCKED, their new
+        # state, the events), their tickets, the notification task, release.
+        with django_assert_num_queries(6 if connection.vendor == "sqlite" else 5):
             assert sweep.breach(at(2, 10, 1)) == count
         # flagging at risk: one UPDATE
         with django_assert_num_queries(1):
@@ -86,3 +88,16 @@ def test_the_check_targets_task_is_registered_every_minute():
 
     job = next(job for job in schedule.jobs() if job.name == "check_targets")
     assert job.every.total_seconds() == 60
+
+
+def test_both_ways_of_breaching_write_the_same_events(open_tickets):
+    """PostgreSQL breaches in one SQL statement; its events must say what the ORM path's say."""
+    from caredesk.service_levels import engine
+
+    tickets = open_tickets(1) + open_tickets(1, when=at(2, 9).replace(microsecond=123456))
+    sweep.sweep(now=at(2, 10, 1))
+    for event in Event.objects.filter(kind=Event.Kind.TARGET_BREACHED).select_related("ticket"):
+        target = Target.objects.get(pk=event.data["target"])
+        assert event.data == engine.breach_data(target)
+        assert (event.at, event.actor_id, event.ticket in tickets) == (at(2, 10, 1), None, True)
+    assert Event.objects.filter(kind=Event.Kind.TARGET_BREACHED, data__due="2026-03-02T10:00:00.123456+00:00").exists()
