@@ -151,3 +151,16 @@ def test_the_list_page_queries_do_not_grow_with_policies(client, ada, make_polic
             make_policy(f"Policy {count}-{index}", teams=[billing], first_reply_minutes=30)
         with django_assert_max_num_queries(5):  # session, user, policies, their teams (+ messages)
             assert client.get(URL).status_code == 200
+
+
+def test_the_ticket_sidebar_lists_its_targets_for_those_who_see_the_ticket(client, alice, charlie, make_policy, ticket_factory, miggins, billing):
+    make_policy("Standard", first_reply_minutes=60, resolution_minutes=480)
+    ticket = ticket_factory.create(customer=miggins, team=billing, owner=alice)
+    url = f"{URL}tickets/{ticket.pk}/"
+    client.force_login(alice)
+    html = client.get(url).content.decode()
+    assert "First reply" in html and "Resolution" in html and "left" in html
+    client.force_login(charlie)  # Billing is private: charlie does not see its tickets at all
+    assert client.get(url).status_code == 404
+    client.force_login(miggins.user)  # her own ticket, but the clocks are the desk's business
+    assert client.get(url).status_code == 403
