@@ -128,7 +128,10 @@ class PolicyForm(forms.ModelForm):
 class PreviewForm(forms.Form):
     """A sample start for the preview of due times: which team's calendar, and when."""
 
-    preview_team = forms.ModelChoiceField(label=_("Team's calendar"), queryset=Team.objects.order_by("name"), required=False)
+    preview_team = forms.ModelChoiceField(
+        label=_("Team's calendar"), queryset=Team.objects.order_by("name"), required=False,
+        empty_label=_("Default calendar"),
+    )
     preview_start = forms.DateTimeField(
         label=_("Ticket opened at"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

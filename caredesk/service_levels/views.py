@@ -55,8 +55,9 @@ def _editor(request, form: PolicyForm, preview_form: PreviewForm, *, policy=None
 
 def _preview(form: PolicyForm, preview_form: PreviewForm) -> dict | None:
     """Due times for the sample start, from the targets as typed (those that parse)."""
-    if not preview_form.is_valid():
+    if preview_form.is_bound and not preview_form.is_valid():
         return None
+    data = preview_form.cleaned_data if preview_form.is_bound else {}  # unbound: the default calendar, now
     values = {}
     for name in TARGET_FIELDS:
         field = form.fields[name]
@@ -64,7 +65,6 @@ def _preview(form: PolicyForm, preview_form: PreviewForm) -> dict | None:
             values[f"{name}_minutes"] = field.clean(form[name].value())
         except ValidationError:
             continue
-    data = preview_form.cleaned_data
     return services.preview(values, team=data.get("preview_team"), start=data.get("preview_start"))
 
 

@@ -64,6 +64,10 @@ def test_alice_reads_the_policies_but_has_no_controls(page, login, alice, ada, s
     page.get_by_role("link", name="Standard").click()
     expect(page.get_by_label("First reply within")).to_be_disabled()
     expect(page.get_by_role("button", name="Save policy")).to_have_count(0)
+    expect(page.locator("#preview-rows")).to_contain_text("First reply")  # now, in the default calendar
+    page.get_by_label("Ticket opened at").fill("2026-03-06T16:30")
+    settled(page)
+    expect(page.locator("#preview-rows")).to_contain_text("Fri 6 Mar, 20:30")  # round the clock: no calendar
     screenshot("service-levels-read-only")
 
 
