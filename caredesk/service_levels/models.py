@@ -96,6 +96,11 @@ class Target(models.Model):
                 condition=models.Q(state="running", at_risk=False),
                 name="target_running_at_risk",
             ),
+            # The queue's "at risk" mark (queries.at_risk_annotation): a few running clocks past their
+            # at-risk share, probed per row shown. Without it the probe scanned every target (158 ms at 10^6).
+            models.Index(
+                fields=["ticket"], condition=models.Q(state="running", at_risk=True), name="target_at_risk_ticket"
+            ),
             # The event engine and the ticket sidebar read one ticket's targets.
             models.Index(fields=["ticket", "ended_at"], name="target_ticket"),
         ]

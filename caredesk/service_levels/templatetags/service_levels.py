@@ -53,7 +53,7 @@ def time_left(ticket) -> str:
     icon, not colour alone. Empty for tickets without a running target."""
     if not ticket.is_open:
         return ""
-    left = queries.time_left(ticket.next_due_at, at_risk=getattr(ticket, "sla_at_risk", False))
+    left = queries.time_left(ticket.next_due_at, at_risk=getattr(ticket, "sla_at_risk", None) is not None)
     if left is None:
         return ""
     return format_html(
