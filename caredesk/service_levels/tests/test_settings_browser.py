@@ -58,7 +58,8 @@ def test_ada_sets_up_targets_reorders_them_and_sees_the_due_times(page, login, a
 def test_alice_reads_the_policies_but_has_no_controls(page, login, alice, ada, screenshot):
     services.save_policy(None, by=ada, name="Standard", first_reply_minutes=240, resolution_minutes=1440)
     login(page, alice)
-    page.goto("/service-levels/")
+    page.goto("/tickets/")
+    page.get_by_role("link", name="Service targets").click()
     expect(page.get_by_text("Read only: an admin changes these.")).to_be_visible()
     expect(page.get_by_role("link", name="New policy")).to_have_count(0)
     page.get_by_role("link", name="Standard").click()
