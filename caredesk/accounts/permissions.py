@@ -230,3 +230,16 @@ def can_view_automations(user) -> bool:
 
 def can_edit_automations(user) -> bool:
     return is_admin(user)
+
+
+# --- service_levels ---
+
+
+def can_view_service_levels(user) -> bool:
+    """The service target settings page: agents, leads and admins read it (they work to it)."""
+    return _active(user) and (user.is_agent_like or is_admin(user))
+
+
+def can_edit_service_levels(user) -> bool:
+    """Creating, changing, reordering and deleting policies: admins only."""
+    return is_admin(user)

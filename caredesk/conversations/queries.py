@@ -44,7 +44,10 @@ SORTS = {
     "created_at": _("Oldest"),
     "-priority": _("Highest priority"),
     "priority": _("Lowest priority"),
+    "next_due_at": _("Time left"),  # service targets: soonest due first, tickets without one last
 }
+# Sorts on a column that may be empty: empty values come last (keyset_page walks them separately).
+NULLS_LAST = {"next_due_at"}
 DEFAULT_SORT = "-updated_at"
 
 
@@ -190,7 +193,9 @@ def _decode(cursor: str, field: str):
     """The (value, id) a cursor carries, or None for anything hand-made that does not fit the sort."""
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if field.endswith("_at"):
+        if value is None and field in NULLS_LAST:
+            pass
+        elif field.endswith("_at"):
             value = datetime.fromisoformat(value)
             if timezone.is_naive(value):
                 return None
@@ -210,6 +215,8 @@ def keyset_page(tickets: QuerySet, *, sort: str, after: str = "", before: str = 
     field = sort.lstrip("-")
     descending = sort.startswith("-")
     cursor = _decode(before, field) if before else _decode(after, field) if after else None
+    if field in NULLS_LAST:
+        return _keyset_nulls_last(tickets, field=field, cursor=cursor, backwards=bool(before and cursor), size=size)
     backwards = bool(before and cursor)
     forward_desc = descending != backwards  # walking backwards flips the direction
     if cursor:
@@ -234,6 +241,46 @@ def keyset_page(tickets: QuerySet, *, sort: str, after: str = "", before: str = 
     )
 
 
+def _keyset_nulls_last(tickets: QuerySet, *, field: str, cursor, backwards: bool, size: int) -> Page:
+    """keyset_page for an ascending sort on a column that may be empty, empty values last. Rows with a
+    value come from their own ordered query (served by a partial index such as ticket_open_due), the
+    empty ones by id after them: a second query only on the page where the first runs out."""
+    valued = tickets.filter(**{f"{field}__isnull": False})
+    empty = tickets.filter(**{f"{field}__isnull": True})
+    value, pk = cursor if cursor else (None, None)
+    if not backwards:
+        if cursor and value is None:
+            rows = list(empty.filter(pk__gt=pk).order_by("pk")[: size + 1])
+        else:
+            if cursor:
+                valued = valued.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
+            rows = list(valued.order_by(field, "pk")[: size + 1])
+            if len(rows) <= size:
+                rows += list(empty.order_by("pk")[: size + 1 - len(rows)])
+    else:
+        if value is None:
+            rows = list(empty.filter(pk__lt=pk).order_by("-pk")[: size + 1])
+            if len(rows) <= size:
+                rows += list(valued.order_by(f"-{field}", "-pk")[: size + 1 - len(rows)])
+        else:
+            valued = valued.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+            rows = list(valued.order_by(f"-{field}", "-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return Page([], None, None)
+    first, last = rows[0], rows[-1]
+    has_next = more if not backwards else True
+    has_previous = more if backwards else bool(cursor)
+    return Page(
+        rows,
+        _encode(getattr(last, field), last.pk) if has_next else None,
+        _encode(getattr(first, field), first.pk) if has_previous else None,
+    )
+
+
 def queue_rows(tickets: QuerySet) -> QuerySet:
     """What a ticket listing shows (the API's too), in a fixed number of queries."""
     return tickets.select_related("customer", "team", "owner").prefetch_related("tags")
@@ -242,11 +289,18 @@ def queue_rows(tickets: QuerySet) -> QuerySet:
 def queue_page_rows(tickets: QuerySet) -> QuerySet:
     """queue_rows for the queue page, which shows only the names of the customer, team and owner:
     loading their whole rows cost more than the rest of the query."""
-    return queue_rows(tickets).only(
-        *(field.name for field in Ticket._meta.concrete_fields),
-        "customer__name",
-        "team__name",
-        *(f"owner__{name}" for name in PERSON_FIELDS),
+    from caredesk.service_levels.queries import at_risk_annotation
+
+    return (
+        queue_rows(tickets)
+        .only(
+            *(field.name for field in Ticket._meta.concrete_fields),
+            "customer__name",
+            "team__name",
+            *(f"owner__{name}" for name in PERSON_FIELDS),
+        )
+        # Whether a running service target is at risk, for the "time left" column: same query.
+        .annotate(**at_risk_annotation())
     )
 
 
