@@ -32,6 +32,9 @@ from caredesk.demo_content.people import (
     email_part,
 )
 from caredesk.demo_content.replay import Cast, Plan, Replay
+from caredesk.conversations import hooks
+from caredesk.promises import services as promises_services
+from caredesk.service_levels import sweep as service_levels_sweep
 from caredesk.system import queue
 
 PASSWORD = "caredesk"
@@ -132,13 +135,14 @@ def _desk(cast: Cast) -> None:
         )
 
 
-# Apps whose settings the demo fills in (each has demo.load(teams, staff)), in this order: calendars
-# before the targets that count in them, routing and ladders before the history that uses them.
-SETTINGS_APPS = ("calendars", "service_levels", "escalations", "assignment", "promises", "automations")
+# Apps whose settings the demo fills in (each has demo.load(teams, staff)): calendars, targets, routing
+# and rules before the history that runs on them; ladders and promises after it, on its open tickets.
+SETTINGS_BEFORE_HISTORY = ("calendars", "service_levels", "assignment", "automations")
+SETTINGS_AFTER_HISTORY = ("escalations", "promises")
 
 
-def _service_settings(cast: Cast) -> None:
-    for app in SETTINGS_APPS:
+def _service_settings(cast: Cast, apps: tuple[str, ...]) -> None:
+    for app in apps:
         importlib.import_module(f"caredesk.{app}.demo").load(cast.teams, cast.staff)
 
 
@@ -261,18 +265,26 @@ def load(progress=print) -> str:
     with queue.suppressed(), transaction.atomic():
         cast = people()
         _desk(cast)
-        _service_settings(cast)
-        progress("teams, people and service settings")
+        progress("teams and people")
         customers, vips = _customers(rng, now)
-        progress(f"customers ({len(customers)})")
+        # After the organisations (service tiers name them), before the history (its tickets run clocks).
+        _service_settings(cast, SETTINGS_BEFORE_HISTORY)
+        progress(f"customers ({len(customers)}) and service settings")
         plans = _plans(rng, customers, now)
         ticket_ids = []
-        for number, plan in enumerate(plans, 1):
-            ticket_ids += Replay(plan, cast, rng, now=now, vips=vips).run()
-            if number % 250 == 0 or number == len(plans):
-                progress(f"tickets {number:,}/{len(plans):,}")
+        with hooks.history():
+            for number, plan in enumerate(plans, 1):
+                ticket_ids += Replay(plan, cast, rng, now=now, vips=vips).run()
+                if number % 250 == 0 or number == len(plans):
+                    progress(f"tickets {number:,}/{len(plans):,}")
         seeding.index_tickets(ticket_ids)
         progress("search index")
+        _service_settings(cast, SETTINGS_AFTER_HISTORY)
+        # What the worker's first minute would do to six months of history: targets and promises that
+        # fell due while it was replayed are marked at risk, breached or broken now (and escalate).
+        service_levels_sweep.sweep()
+        promises_services.check()
+        progress("service targets and promises checked")
     return (
         f"{len(cast.teams)} teams, {len(cast.staff)} staff, {len(customers)} customers, "
         f"{len(ticket_ids):,} tickets"

@@ -5,12 +5,31 @@
   whole change. Register in your AppConfig.ready().
 - `guard_status(fn)`: fn(ticket, status, by) runs before a ticket's status changes and raises
   ValidationError to refuse it (an open escalation keeps its ticket from being closed).
+- `replaying_history()`: true inside `history()`, where past events are being written again (the demo's
+  six months, an import). Listeners that keep records (target clocks) still run; listeners that act on
+  people (escalating a ticket) stay quiet, as an imported email sends no acknowledgement.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 _event_listeners: list[Callable] = []
 _status_guards: list[Callable] = []
+_history: ContextVar[bool] = ContextVar("caredesk_history", default=False)
+
+
+@contextmanager
+def history() -> Iterator[None]:
+    token = _history.set(True)
+    try:
+        yield
+    finally:
+        _history.reset(token)
+
+
+def replaying_history() -> bool:
+    return _history.get()
 
 
 def on_event(fn: Callable) -> Callable:

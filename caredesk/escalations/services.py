@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from caredesk.accounts import permissions
 from caredesk.accounts.models import Team, User
-from caredesk.conversations import events
+from caredesk.conversations import events, hooks
 from caredesk.conversations.models import Event, Ticket
 from caredesk.system import clock
 from caredesk.system.queue import later
@@ -338,8 +338,9 @@ CAUSES = {
 def escalate_on_breach(event: Event) -> Escalation | None:
     """hooks.on_event listener: a breached target or a broken promise escalates its ticket to level 1,
     automatically, unless the ticket is already escalated (or not open). Runs inside the transaction
-    that recorded the event; it never refuses that change."""
-    if event.kind not in CAUSES:
+    that recorded the event; it never refuses that change. History being replayed escalates nothing:
+    those breaches were dealt with at the time (hooks.history)."""
+    if event.kind not in CAUSES or hooks.replaying_history():
         return None
     # Lock the ticket before looking: two breaches at once must not make the second one a climb.
     Ticket.objects.select_for_update().filter(pk=event.ticket_id).first()
