@@ -123,6 +123,7 @@ def can_see_handoff_report(user) -> bool:
     customers never see it. Its rows are still limited to the teams the user may see."""
     return is_admin(user) or (_active(user) and user.role == User.Role.LEAD)
 
+
 # --- promises ---
 
 
@@ -135,6 +136,7 @@ def can_own_promise_on(user, ticket) -> bool:
     """Who may be made answerable for a promise on a ticket: an active agent, lead or admin who may work on it."""
     return can_work_on(user, ticket)
 
+
 # --- calendars ---
 
 
@@ -145,6 +147,8 @@ def can_view_calendars(user) -> bool:
 
 def can_edit_calendars(user) -> bool:
     """Only admins change working hours, holidays and which team uses which calendar."""
+    return is_admin(user)
+
 
 # --- escalations ---
 
