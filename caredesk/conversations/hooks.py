@@ -3,6 +3,9 @@
 - `on_event(fn)`: fn(event) runs inside the transaction that recorded the event (service targets start
   and stop their clocks, automations look for matching rules). It may write, and may raise to undo the
   whole change. Register in your AppConfig.ready().
+- `on_events(fn)`: fn(events) gets events as a list: one for each events.record(), a whole batch from a
+  sweep that writes events in bulk (hooks.events_recorded). For listeners whose work is best done once
+  per batch (queue one task for a thousand breaches, not a thousand tasks).
 - `guard_status(fn)`: fn(ticket, status, by) runs before a ticket's status changes and raises
   ValidationError to refuse it (an open escalation keeps its ticket from being closed).
 - `replaying_history()`: true inside `history()`, where past events are being written again (the demo's
@@ -15,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 _event_listeners: list[Callable] = []
+_batch_listeners: list[Callable] = []
 _status_guards: list[Callable] = []
 _history: ContextVar[bool] = ContextVar("caredesk_history", default=False)
 
@@ -38,6 +42,12 @@ def on_event(fn: Callable) -> Callable:
     return fn
 
 
+def on_events(fn: Callable) -> Callable:
+    if fn not in _batch_listeners:
+        _batch_listeners.append(fn)
+    return fn
+
+
 def guard_status(fn: Callable) -> Callable:
     if fn not in _status_guards:
         _status_guards.append(fn)
@@ -45,8 +55,17 @@ def guard_status(fn: Callable) -> Callable:
 
 
 def event_recorded(event) -> None:
-    for listener in _event_listeners:
-        listener(event)
+    events_recorded([event])
+
+
+def events_recorded(events: list) -> None:
+    """Run the listeners for events already written (by events.record, or in bulk by a sweep)."""
+    for event in events:
+        for listener in _event_listeners:
+            listener(event)
+    if events:
+        for listener in _batch_listeners:
+            listener(events)
 
 
 def check_status(ticket, status: str, by) -> None:

@@ -11,6 +11,6 @@ class EscalationsConfig(AppConfig):
 
         from . import services
 
-        hooks.on_event(services.escalate_on_breach)
+        hooks.on_events(services.escalate_breaches)
         hooks.on_event(services.follow_transfer)
         hooks.guard_status(services.refuse_closing_while_escalated)

@@ -202,7 +202,7 @@ def escalate(
         data["cause_id"] = cause_id
     if current:
         data["from_level"] = current.level
-    events.record(ticket, Event.Kind.ESCALATED, by=by, data=data)
+    events.record(ticket, Event.Kind.ESCALATED, by=by, data=data, at=now)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
     later(tasks.tell_escalation_level, escalation_id=escalation.pk)
     return escalation
@@ -249,6 +249,7 @@ def resolve(escalation: Escalation, *, by: User, resolution: str) -> Escalation:
             "level_label": level_label(ladder, escalation.level),
             "resolution": escalation.resolution,
         },
+        at=now,
     )
     Ticket.objects.filter(pk=escalation.ticket_id).update(updated_at=now)
     return escalation
@@ -293,6 +294,7 @@ def de_escalate(escalation: Escalation, *, by: User, note: str) -> Escalation | 
             "to_label": level_label(ladder, lower.level) if lower else "",
             "note": escalation.resolution,
         },
+        at=now,
     )
     Ticket.objects.filter(pk=escalation.ticket_id).update(updated_at=now)
     if lower:
@@ -335,12 +337,23 @@ CAUSES = {
 }
 
 
+def escalate_breaches(events: list[Event]) -> None:
+    """hooks.on_events listener: breached targets and broken promises escalate their tickets, in one
+    task for the whole batch (a sweep may breach a thousand targets in one statement; escalating each
+    inline would make it a thousand times slower). With the database task backend the task row commits
+    with the breaches. History being replayed escalates nothing: those breaches were dealt with at the
+    time (hooks.history)."""
+    from . import tasks
+
+    causes = [event.pk for event in events if event.kind in CAUSES]
+    if causes and not hooks.replaying_history():
+        later(tasks.escalate_automatically, event_ids=causes)
+
+
 def escalate_on_breach(event: Event) -> Escalation | None:
-    """hooks.on_event listener: a breached target or a broken promise escalates its ticket to level 1,
-    automatically, unless the ticket is already escalated (or not open). Runs inside the transaction
-    that recorded the event; it never refuses that change. History being replayed escalates nothing:
-    those breaches were dealt with at the time (hooks.history)."""
-    if event.kind not in CAUSES or hooks.replaying_history():
+    """A breached target or a broken promise escalates its ticket to level 1, automatically, unless the
+    ticket is already escalated (or not open)."""
+    if event.kind not in CAUSES:
         return None
     # Lock the ticket before looking: two breaches at once must not make the second one a climb.
     Ticket.objects.select_for_update().filter(pk=event.ticket_id).first()
@@ -348,6 +361,9 @@ def escalate_on_breach(event: Event) -> Escalation | None:
         return None
     cause, key = CAUSES[event.kind]
     cause_id = event.data.get(key) if isinstance(event.data.get(key), int) else None
+    # The task may run again after a crash: a breach escalated once and since resolved stays resolved.
+    if cause_id is not None and Escalation.objects.filter(ticket_id=event.ticket_id, cause=cause, cause_id=cause_id).exists():
+        return None
     try:
         return escalate(
             event.ticket, by=None, reason=automatic_reason(event), automatic=True, cause=cause, cause_id=cause_id

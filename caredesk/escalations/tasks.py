@@ -11,6 +11,22 @@ CLIMB_EVERY_SECONDS = 60
 
 
 @task()
+def escalate_automatically(event_ids: list[int]) -> None:
+    """Escalate the tickets of breached targets and broken promises (escalations.services.escalate_breaches),
+    each in its own transaction: one ticket that cannot be escalated does not hold back the others.
+    Running twice escalates nothing twice: a ticket already escalated is left as it is."""
+    from django.db import transaction
+
+    from caredesk.conversations.models import Event
+
+    from . import services
+
+    for event in Event.objects.filter(pk__in=event_ids).select_related("ticket").order_by("pk"):
+        with transaction.atomic():
+            services.escalate_on_breach(event)
+
+
+@task()
 def tell_escalation_level(escalation_id: int) -> None:
     """Email each person at the escalation's level, once per escalation and person."""
     from caredesk.notifications.values import for_ticket, person

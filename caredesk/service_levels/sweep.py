@@ -9,9 +9,10 @@ target_running_at_risk), a batch at a time, in a fixed number of queries per bat
             SQLite a SELECT with the tickets, an UPDATE and a bulk_create of the events. Then one task
             row that emails the owners of the batch.
 
-Events written in bulk skip conversations.events.record(), so each one is handed to
-conversations.hooks.event_recorded() here: listeners (escalations climb their ladder on a breach) see
-them exactly as they would a recorded event, in the same transaction, with event.ticket loaded.
+Events written in bulk skip conversations.events.record(), so the batch is handed to
+conversations.hooks.events_recorded() here: listeners see each one as they would a recorded event, in
+the same transaction, with event.ticket loaded, and batch listeners see the batch at once (escalations
+queues one task that escalates the batch's tickets, so the sweep stays a fixed number of queries).
 A batch is one transaction: a crash loses nothing, and the next sweep finds what is still due.
 """
 
@@ -59,8 +60,7 @@ def breach(now, *, batch: int = BATCH) -> int:
         breaches = _breach_with_the_orm(now, batch)
     if not breaches:
         return 0
-    for event in breaches:
-        hooks.event_recorded(event)
+    hooks.events_recorded(breaches)
     later(tasks.tell_owners_of_breaches, target_ids=[event.data["target"] for event in breaches])
     return len(breaches)
 
