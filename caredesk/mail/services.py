@@ -241,7 +241,7 @@ def _handle_failure(inbound: InboundEmail, error: Exception) -> InboundEmail:
     """After the email's work was rolled back: FAILED with the error kept, to be processed again by a
     person or its next delivery. A deadlock with another worker's batch is nothing wrong with the email:
     PostgreSQL cancelled one of the two, and the email is left stored and queued again."""
-    if isinstance(error, Deferred) or _is_lock_conflict(error):
+    if (isinstance(error, Deferred) or _is_lock_conflict(error)) and _can_retry_later():
         logger.warning("inbound email %s is left stored and queued again: %s", inbound.pk, error)
         _queue_again(inbound)
         return InboundEmail.objects.get(pk=inbound.pk)
@@ -252,13 +252,16 @@ def _handle_failure(inbound: InboundEmail, error: Exception) -> InboundEmail:
     return _failed(inbound, error)
 
 
+def _can_retry_later() -> bool:
+    """Whether the task backend can run a task after a delay. One that cannot (ImmediateBackend) would run
+    the retry at once, inside this very call, and again and again while the other worker still holds
+    the email it waits for: there an email is never deferred, and a deadlock fails it as before."""
+    return task_backends[tasks.process_inbound.backend].supports_defer
+
+
 def _queue_again(inbound: InboundEmail) -> None:
-    """A task for the email in a second, when the other worker's batch has committed (backends that cannot
-    delay a task run it at once: then it is the next in line)."""
-    task = tasks.process_inbound
-    if task_backends[task.backend].supports_defer:
-        task = task.using(run_after=clock.now() + RETRY_AFTER)
-    later(task, inbound_id=inbound.pk)
+    """A task for the email in a second, when the other worker's batch has committed."""
+    later(tasks.process_inbound.using(run_after=clock.now() + RETRY_AFTER), inbound_id=inbound.pk)
 
 
 def _failed(inbound: InboundEmail, error: Exception) -> InboundEmail:
@@ -311,7 +314,10 @@ def _process(inbound: InboundEmail) -> None:
     body = "\n\n".join([parsed.text.strip() or NO_TEXT, *notes])
     body_html = parsed.html + "".join(f"<p>{html.escape(note)}</p>" for note in notes) if parsed.html else ""
     ticket = queries.ticket_replied_to(parsed)
-    if ticket is None and (parsed.in_reply_to or parsed.references) and queries.original_in_flight(parsed):
+    if (
+        ticket is None and (parsed.in_reply_to or parsed.references) and _can_retry_later()
+        and queries.original_in_flight(parsed)
+    ):
         raise Deferred("the email it answers is being processed by another worker")
     if ticket is not None:
         message = conversations.customer_reply(

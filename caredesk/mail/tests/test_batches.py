@@ -177,9 +177,12 @@ def test_a_reply_whose_original_another_worker_is_processing_waits_for_it_instea
     thread.start()
     try:
         assert locked.wait(10)
-        done = services.process_batch(reply.pk, limit=10)
+        with override_settings(TASKS=DATABASE_TASKS):  # a backend that can run the retry a second later
+            done = services.process_batch(reply.pk, limit=10)
         assert [(email.pk, email.status) for email in done] == [(reply.pk, "stored")]
         assert Ticket.objects.count() == 0
+        retry = DBTaskResult.objects.get(task_path="caredesk.mail.tasks.process_inbound")
+        assert (retry.args_kwargs["kwargs"], retry.run_after is not None) == ({"inbound_id": reply.pk}, True)
     finally:
         release.set()
         thread.join()
