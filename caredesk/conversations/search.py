@@ -43,8 +43,11 @@ def index_many(ticket_ids: Iterable[int]) -> None:
     for ticket_id, body in bodies.values_list("ticket_id", "body_text"):
         texts[ticket_id].append(body)
     now = timezone.now()
+    documents = [
+        SearchDocument(ticket_id=ticket_id, text="\n".join(parts), indexed_at=now) for ticket_id, parts in sorted(texts.items())
+    ]
     SearchDocument.objects.bulk_create(
-        [SearchDocument(ticket_id=ticket_id, text="\n".join(parts), indexed_at=now) for ticket_id, parts in sorted(texts.items())],
+        documents,
         update_conflicts=True,
         unique_fields=["ticket"],
         update_fields=["text", "indexed_at"],

@@ -117,7 +117,9 @@ def original_in_flight(parsed: Parsed) -> bool:
     wanted = list(dict.fromkeys([*parsed.in_reply_to, *parsed.references]))
     if not wanted:
         return False
-    waiting = InboundEmail.objects.filter(message_id__in=wanted, status=InboundEmail.Status.STORED).exclude(message_id="")
+    waiting = InboundEmail.objects.filter(message_id__in=wanted, status=InboundEmail.Status.STORED).exclude(
+        message_id=""
+    )
     count = waiting.count()
     if not count:
         return False

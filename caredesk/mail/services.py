@@ -156,7 +156,8 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
                 else:
                     claimed = [_process_one(inbound) for inbound in claimed]
             if len(claimed) > 1:
-                _drop_redundant_tasks([inbound.pk for inbound in claimed if inbound.status != InboundEmail.Status.STORED])
+                finished = [inbound.pk for inbound in claimed if inbound.status != InboundEmail.Status.STORED]
+                _drop_redundant_tasks(finished)
             # The acknowledgements of the batch: one task sends them all, after commit.
             if len(current.sends) == 1:
                 later(tasks.send_email, outbound_id=current.sends[0])
@@ -177,7 +178,8 @@ def _drop_redundant_tasks(inbound_ids: list[int]) -> None:
     would cost a worker a claim, a run that finds nothing and a finish. Only the database task backend
     can be asked; with others those tasks run and find their email done. An email left stored (a lock
     conflict) is not in `inbound_ids`: its task is what processes it."""
-    if not inbound_ids or not type(task_backends[tasks.process_inbound.backend]).__module__.startswith("django_tasks_db"):
+    backend = task_backends[tasks.process_inbound.backend]
+    if not inbound_ids or not type(backend).__module__.startswith("django_tasks_db"):
         return
     from django_tasks_db.models import DBTaskResult
 
