@@ -6,6 +6,7 @@ No search server to run or rebuild (Zammad's Elasticsearch is its users' biggest
 """
 
 import re
+from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
@@ -28,12 +29,29 @@ def document_vector() -> SearchVector:
 
 def index(ticket_id: int) -> None:
     """Rewrite one ticket's search document from its subject and every message (notes included)."""
-    ticket = Ticket.objects.filter(pk=ticket_id).only("subject").first()
-    if ticket is None:
+    index_many([ticket_id])
+
+
+def index_many(ticket_ids: Iterable[int]) -> None:
+    """index() for several tickets in three queries: subjects, bodies, and one upsert of their documents
+    (INSERT ... ON CONFLICT DO UPDATE). Tickets that no longer exist are skipped."""
+    subjects = dict(Ticket.objects.filter(pk__in=set(ticket_ids)).values_list("pk", "subject"))
+    if not subjects:
         return
-    bodies = Message.objects.filter(ticket_id=ticket_id).order_by("created_at", "id").values_list("body_text", flat=True)
-    text = "\n".join([ticket.subject, *bodies])
-    SearchDocument.objects.update_or_create(ticket_id=ticket_id, defaults={"text": text, "indexed_at": timezone.now()})
+    texts = {ticket_id: [subject] for ticket_id, subject in subjects.items()}
+    bodies = Message.objects.filter(ticket_id__in=subjects).order_by("ticket_id", "created_at", "id")
+    for ticket_id, body in bodies.values_list("ticket_id", "body_text"):
+        texts[ticket_id].append(body)
+    now = timezone.now()
+    documents = [
+        SearchDocument(ticket_id=ticket_id, text="\n".join(parts), indexed_at=now) for ticket_id, parts in sorted(texts.items())
+    ]
+    SearchDocument.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["text", "indexed_at"],
+    )
 
 
 def _fts5_query(text: str) -> str:

@@ -52,8 +52,8 @@ def indexed_inline() -> Iterator[None]:
         yield
     finally:
         _to_index_inline.reset(token)
-    for ticket_id in sorted(tickets):
-        search.index(ticket_id)
+    if tickets:
+        search.index_many(tickets)
 
 
 def _reindex(ticket_id: int) -> None:

@@ -39,7 +39,7 @@ from caredesk.notifications.values import absolute, for_ticket, person
 from caredesk.system import clock
 from caredesk.system.queue import later
 
-from . import parsing, queries, tasks
+from . import batch, parsing, queries, tasks
 from .models import RESENDABLE, SECRET_KINDS, InboundEmail, OutboundEmail
 from .queries import CUSTOMER_KINDS
 
@@ -75,7 +75,8 @@ def domain() -> str:
 def reply_address(ticket: Ticket | None) -> str:
     """The address a customer's answer should go to so that it comes back to this ticket's desk: the
     ticket team's mailbox, else CAREDESK_EMAIL_REPLY_TO, else DEFAULT_FROM_EMAIL."""
-    team_address = queries.mailbox_address_of(ticket.team) if ticket is not None else ""
+    team = ticket.team if ticket is not None else None
+    team_address = batch.memo(("mailbox address", team and team.pk), lambda: queries.mailbox_address_of(team))
     return team_address or getattr(settings, "CAREDESK_EMAIL_REPLY_TO", "") or settings.DEFAULT_FROM_EMAIL
 
 
@@ -262,7 +263,8 @@ def resend(outbound: OutboundEmail, *, by: User) -> OutboundEmail:
 
 def _queue_send(outbound: OutboundEmail, *, run_after=None) -> None:
     if run_after is None:
-        later(tasks.send_email, outbound_id=outbound.pk)
+        if not batch.collect_send(outbound.pk):  # in a batch of inbound email: one send task for all
+            later(tasks.send_email, outbound_id=outbound.pk)
     elif task_backends[tasks.send_email.backend].supports_defer:
         later(tasks.send_email.using(run_after=run_after), outbound_id=outbound.pk)
     # Otherwise (the ImmediateBackend of tests and small set-ups) nothing is queued now: running at once

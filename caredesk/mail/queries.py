@@ -109,6 +109,24 @@ def _by_thread_headers(parsed: Parsed) -> Ticket | None:
     return None
 
 
+def original_in_flight(parsed: Parsed) -> bool:
+    """Whether an email this one's thread headers name was stored and is being processed right now by
+    another worker (its row locked: PostgreSQL; SQLite has one writer, so never). Its ticket does not
+    exist for this transaction yet: taken for a new request now, this email would open a second ticket.
+    Asked only for an email whose thread found no ticket, so it costs nothing on the common path."""
+    wanted = list(dict.fromkeys([*parsed.in_reply_to, *parsed.references]))
+    if not wanted:
+        return False
+    waiting = InboundEmail.objects.filter(message_id__in=wanted, status=InboundEmail.Status.STORED).exclude(
+        message_id=""
+    )
+    count = waiting.count()
+    if not count:
+        return False
+    free = len(waiting.select_for_update(of=("self",), skip_locked=True).values_list("pk", flat=True))
+    return free < count
+
+
 def _by_subject_token(parsed: Parsed) -> Ticket | None:
     if not parsed.from_address:
         return None

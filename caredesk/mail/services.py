@@ -10,6 +10,7 @@ import hashlib
 import html
 import logging
 import re
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import PurePath
 
@@ -17,9 +18,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
+from django.db.models.functions import Length
 from django.template.defaultfilters import filesizeformat
+from django_tasks import task_backends
+from django_tasks.base import TaskResultStatus
 
 from caredesk.accounts.models import Team
 from caredesk.conversations import attachments as attachment_store
@@ -27,13 +31,19 @@ from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers.services import customer_for_email
 from caredesk.system import clock
-from caredesk.system.queue import suppressed
+from caredesk.system.queue import later, suppressed
 
-from . import acknowledgements, delivery, parsing, queries
+from . import acknowledgements, batch, delivery, parsing, queries, tasks
 from .models import InboundEmail
 
 logger = logging.getLogger(__name__)
 
+# Emails one task processes together, in one transaction (process_batch; settings.CAREDESK_EMAIL_BATCH_SIZE).
+BATCH_SIZE = 50
+# Raw bytes one batch takes at most, beyond its first email: fifty big emails must not all be in memory.
+BATCH_BYTES = 20 * 1024 * 1024
+# An email left stored (the email it answers was in another worker's batch; a deadlock) is tried again after.
+RETRY_AFTER = timedelta(seconds=1)
 # Statuses `process` works on; the others are final.
 UNFINISHED = (InboundEmail.Status.STORED, InboundEmail.Status.FAILED)
 NO_TEXT = "(This email had no text.)"
@@ -65,16 +75,15 @@ def store(
     raw = bytes(raw)
     sha256 = hashlib.sha256(raw).hexdigest()
     message_id = parsing.message_id_of(raw)
-    existing = InboundEmail.objects.defer("raw").filter(message_id=message_id, sha256=sha256).first()
-    if existing is not None:
-        return existing, False
+    # Inserted straight away: a copy stored before is rare, and the unique constraint finds it without a
+    # read first (it also settles two deliveries of the same email at the same moment).
     try:
         with transaction.atomic():
             inbound = InboundEmail.objects.create(
                 raw=raw, sha256=sha256, message_id=message_id, source=source, team=team, quiet=quiet
             )
-    except IntegrityError:  # the same email stored by another delivery a moment ago
-        return InboundEmail.objects.get(message_id=message_id, sha256=sha256), False
+    except IntegrityError:  # stored before, or by another delivery a moment ago
+        return InboundEmail.objects.defer("raw").get(message_id=message_id, sha256=sha256), False
     return inbound, True
 
 
@@ -106,29 +115,171 @@ def process(inbound: InboundEmail) -> InboundEmail:
     (queries.ticket_replied_to), else a new email ticket for the team it was received for. Auto-replies
     and delivery failures are recorded, never made messages. Returns the email as it now is; on any error
     it is FAILED with the error kept, nothing else written, and can be processed again."""
+    # Waits for the email's lock if another worker is processing it, then finds it done.
+    done = _process_together(InboundEmail.objects.filter(pk=inbound.pk, status__in=UNFINISHED), wait=True)
+    return done[0] if done else InboundEmail.objects.get(pk=inbound.pk)
+
+
+def batch_size() -> int:
+    return getattr(settings, "CAREDESK_EMAIL_BATCH_SIZE", BATCH_SIZE)
+
+
+def process_batch(first_id: int | None = None, *, limit: int | None = None) -> list[InboundEmail]:
+    """Process up to `limit` stored emails in one transaction: the email `first_id` if it is unfinished
+    (stored or failed), then the oldest stored ones. Emails another worker is processing are skipped, not
+    waited for (on PostgreSQL, SELECT ... FOR UPDATE SKIP LOCKED; SQLite has one writer at a time). Each
+    email is processed in its own savepoint, as `process` would: one that fails is FAILED with its error
+    and the others stand. The batch's tickets are indexed for search and its acknowledgements queued for
+    sending as one task when the batch ends. Returns the emails claimed, as they now are (none: nothing
+    was left to do)."""
+    limit = limit or batch_size()
+    claims = []
+    if first_id is not None:
+        claims.append(InboundEmail.objects.filter(pk=first_id, status__in=UNFINISHED))
+    stored = InboundEmail.objects.filter(status=InboundEmail.Status.STORED).order_by("received_at", "pk")
+    claims.append(stored.exclude(pk=first_id) if first_id is not None else stored)
+    return _process_together(*claims, wait=False, limit=limit)
+
+
+def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]:
+    """Lock the emails of the querysets `claims` (at most `limit`, and at most BATCH_BYTES of raw email
+    beyond the first), process each in a savepoint, and commit once."""
+    claimed: list[InboundEmail] = []
+    try:
+        with transaction.atomic(), batch.scope() as current:
+            claimed = _claim(claims, wait=wait, limit=limit)
+            # The tickets are indexed here, once each, when the batch ends, rather than by a task per change:
+            # this already runs in the background, and the search documents commit with the messages.
+            with conversations.indexed_inline():
+                if len(claimed) == 1:  # alone, the batch's transaction is the email's: no savepoint needed
+                    _process_claimed(claimed[0])
+                else:
+                    claimed = [_process_one(inbound) for inbound in claimed]
+            if len(claimed) > 1:
+                finished = [inbound.pk for inbound in claimed if inbound.status != InboundEmail.Status.STORED]
+                _drop_redundant_tasks(finished)
+            # The acknowledgements of the batch: one task sends them all, after commit.
+            if len(current.sends) == 1:
+                later(tasks.send_email, outbound_id=current.sends[0])
+            elif current.sends:
+                later(tasks.send_emails, outbound_ids=current.sends)
+        return claimed
+    except Exception as error:  # noqa: BLE001 - the batch as a whole failed (indexing, the database)
+        if not claimed:  # the claim itself failed: nothing was taken, the emails are as they were
+            raise
+        if len(claimed) > 1:
+            logger.exception("a batch of inbound email failed as a whole; processing its emails one at a time")
+            return [process(inbound) for inbound in claimed]
+        return [_handle_failure(claimed[0], error)]
+
+
+def _drop_redundant_tasks(inbound_ids: list[int]) -> None:
+    """Delete the queued process_inbound tasks of emails this batch finished, in its transaction: each
+    would cost a worker a claim, a run that finds nothing and a finish. Only the database task backend
+    can be asked; with others those tasks run and find their email done. An email left stored (a lock
+    conflict) is not in `inbound_ids`: its task is what processes it."""
+    backend = task_backends[tasks.process_inbound.backend]
+    if not inbound_ids or not type(backend).__module__.startswith("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path=tasks.process_inbound.module_path,
+        args_kwargs__kwargs__inbound_id__in=inbound_ids,
+    ).delete()
+
+
+def _claim(claims, *, wait: bool, limit: int) -> list[InboundEmail]:
+    """The emails to process, locked, raw bytes and team loaded. The sizes are read first so that a batch of
+    big emails is cut short of BATCH_BYTES (the first email is always taken)."""
+    if limit == 1:  # one email (process): locked and read in one query
+        for claim in claims:
+            locked = claim.select_for_update(of=("self",), skip_locked=not wait).select_related("team")[:1]
+            if locked:
+                return list(locked)
+        return []
+    found: dict[int, int] = {}
+    for claim in claims:
+        if len(found) >= limit:
+            break
+        rows = (
+            claim.select_for_update(of=("self",), skip_locked=not wait)
+            .annotate(size=Length("raw"))
+            .values_list("pk", "size")[: limit - len(found)]
+        )
+        found.update(rows)
+    kept, total = [], 0
+    for pk, size in found.items():
+        if kept and total + (size or 0) > BATCH_BYTES:
+            break  # the rest stay locked until the batch commits, then the next batch takes them
+        kept.append(pk)
+        total += size or 0
+    if not kept:
+        return []
+    emails = InboundEmail.objects.select_related("team").in_bulk(kept)
+    return [emails[pk] for pk in kept]
+
+
+def _process_claimed(inbound: InboundEmail) -> None:
+    if inbound.quiet:
+        _process_quietly(inbound)
+    else:
+        _process(inbound)
+
+
+def _process_one(inbound: InboundEmail) -> InboundEmail:
+    """One email of a batch, in a savepoint; returns it as it now is. On an error it is FAILED with the
+    error kept and nothing else written (see _handle_failure)."""
     try:
         with transaction.atomic():
-            # The team comes along in the same query (new tickets go to it); only the email's row is locked.
-            inbound = InboundEmail.objects.select_for_update(of=("self",)).select_related("team").get(pk=inbound.pk)
-            if inbound.status not in UNFINISHED:
-                return inbound  # done already: doing it again would add the message twice
-            # The ticket is indexed here rather than by a second task: this already runs in the background
-            # (process_inbound), and the search document commits with the message.
-            with conversations.indexed_inline():
-                if inbound.quiet:
-                    _process_quietly(inbound)
-                else:
-                    _process(inbound)
-            return inbound
+            _process_claimed(inbound)
+        return inbound
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email must stay stored and retryable
-        if isinstance(error, ValidationError):  # the email's own fault (no sender): no traceback to read
-            logger.warning("inbound email %s could not be processed: %s", inbound.pk, _describe(error))
-        else:
-            logger.exception("inbound email %s could not be processed", inbound.pk)
-        InboundEmail.objects.filter(pk=inbound.pk, status__in=UNFINISHED).update(
-            status=InboundEmail.Status.FAILED, error=_describe(error), attempts=F("attempts") + 1
-        )
+        return _handle_failure(inbound, error)
+
+
+def _handle_failure(inbound: InboundEmail, error: Exception) -> InboundEmail:
+    """After the email's work was rolled back: FAILED with the error kept, to be processed again by a
+    person or its next delivery. A deadlock with another worker's batch is nothing wrong with the email:
+    PostgreSQL cancelled one of the two, and the email is left stored and queued again."""
+    if (isinstance(error, Deferred) or _is_lock_conflict(error)) and _can_retry_later():
+        logger.warning("inbound email %s is left stored and queued again: %s", inbound.pk, error)
+        _queue_again(inbound)
         return InboundEmail.objects.get(pk=inbound.pk)
+    if isinstance(error, ValidationError):  # the email's own fault (no sender): no traceback to read
+        logger.warning("inbound email %s could not be processed: %s", inbound.pk, _describe(error))
+    else:
+        logger.exception("inbound email %s could not be processed", inbound.pk)
+    return _failed(inbound, error)
+
+
+def _can_retry_later() -> bool:
+    """Whether the task backend can run a task after a delay. One that cannot (ImmediateBackend) would run
+    the retry at once, inside this very call, and again and again while the other worker still holds
+    the email it waits for: there an email is never deferred, and a deadlock fails it as before."""
+    return task_backends[tasks.process_inbound.backend].supports_defer
+
+
+def _queue_again(inbound: InboundEmail) -> None:
+    """A task for the email in a second, when the other worker's batch has committed."""
+    later(tasks.process_inbound.using(run_after=clock.now() + RETRY_AFTER), inbound_id=inbound.pk)
+
+
+def _failed(inbound: InboundEmail, error: Exception) -> InboundEmail:
+    InboundEmail.objects.filter(pk=inbound.pk, status__in=UNFINISHED).update(
+        status=InboundEmail.Status.FAILED, error=_describe(error), attempts=F("attempts") + 1
+    )
+    return InboundEmail.objects.get(pk=inbound.pk)
+
+
+class Deferred(Exception):
+    """The email cannot be processed right now, through no fault of its own: left stored, tried again."""
+
+
+def _is_lock_conflict(error: Exception) -> bool:
+    """A deadlock or serialization failure PostgreSQL resolved by cancelling this statement."""
+    return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) in ("40P01", "40001")
 
 
 def _process_quietly(inbound: InboundEmail) -> None:
@@ -165,6 +316,11 @@ def _process(inbound: InboundEmail) -> None:
     body = "\n\n".join([parsed.text.strip() or NO_TEXT, *notes])
     body_html = parsed.html + "".join(f"<p>{html.escape(note)}</p>" for note in notes) if parsed.html else ""
     ticket = queries.ticket_replied_to(parsed)
+    if (
+        ticket is None and (parsed.in_reply_to or parsed.references) and _can_retry_later()
+        and queries.original_in_flight(parsed)
+    ):
+        raise Deferred("the email it answers is being processed by another worker")
     if ticket is not None:
         message = conversations.customer_reply(
             ticket, customer=customer, body=body, body_html=body_html, files=files

@@ -7,14 +7,22 @@ from caredesk.system import schedule
 
 @task()
 def process_inbound(inbound_id: int) -> None:
-    """Process a stored email (services.process); an email processed already is left as it is."""
+    """Process a stored email and, in the same transaction, other stored emails waiting for a worker
+    (services.process_batch). An email processed already is left as it is: the task of an email an
+    earlier batch took finds nothing to do, or the next emails waiting."""
     from . import services
-    from .models import InboundEmail
 
-    # Only the id is read here: process() reads the row, raw bytes and all, under its lock.
-    inbound = InboundEmail.objects.only("pk").filter(pk=inbound_id).first()
-    if inbound is not None:
-        services.process(inbound)
+    services.process_batch(inbound_id)
+
+
+@task()
+def send_emails(outbound_ids: list[int]) -> None:
+    """Send several emails of the outbox, one after the other (outbox.send each: only a queued, due email
+    is sent, and only once). Queued by a batch of inbound email for its acknowledgements."""
+    from . import outbox
+
+    for outbound_id in outbound_ids:
+        outbox.send(outbound_id)
 
 
 @task()

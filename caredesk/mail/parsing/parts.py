@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
 
+from django.core.exceptions import SuspiciousFileOperation
+from django.utils.text import get_valid_filename
+
 from .charsets import decode
 from .headers import clean, header, one_line, raw_header
 
@@ -70,7 +73,12 @@ def _filename(part: Message) -> str:
         name = part.get_filename() or ""
     except Exception:  # noqa: BLE001 - a broken RFC 2231 parameter: the part gets a made-up name
         name = ""
-    return one_line(clean(name))
+    name = one_line(clean(name))
+    try:
+        get_valid_filename(name) if name else None
+    except SuspiciousFileOperation:  # nothing a file can be named by ("%", ".."): the part gets a made-up name
+        return ""
+    return name
 
 
 def _content_id(part: Message) -> str:

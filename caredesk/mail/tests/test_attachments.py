@@ -1,5 +1,7 @@
 """Attachments go through the desk's attachment check; a refused one never costs the message."""
 
+import pytest
+
 from caredesk.conversations.models import Attachment, Ticket
 from caredesk.mail import services
 from caredesk.mail.services import Outcome
@@ -19,6 +21,15 @@ def test_an_attachment_is_stored_on_the_message(billing):
     )
     with attachment.file.open("rb") as file:
         assert file.read() == RECEIPT
+
+
+@pytest.mark.parametrize("name", ["%", ".."])
+def test_an_attachment_named_with_nothing_a_file_can_be_named_by_gets_a_made_up_name(billing, name):
+    """Found by test_mangled_mail: a filename cut to "%" made the file storage refuse it, failing the email."""
+    inbound, outcome = services.receive(
+        eml(attachments=((name, "application/pdf", RECEIPT),)), source="ingest", team=billing
+    )
+    assert (outcome, Attachment.objects.get().filename) == (Outcome.NEW_TICKET, "attachment.pdf")
 
 
 def test_a_forbidden_attachment_is_skipped_and_noted_on_the_desk_but_the_message_is_kept(billing):

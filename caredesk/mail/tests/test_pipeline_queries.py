@@ -22,15 +22,27 @@ from .mails import eml
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 # As measured, savepoints included: lock and read the email (its team joined), the customer (new: its
-# organisation, the insert), ticket, message and event, the message read back, the email's outcome, and the
-# search document (ticket, bodies, update_or_create), and the acknowledgement made inline (loop breaker count,
-# template, team mailbox, the email, its send task, two savepoints), and the event kinds automation rules
-# react to (read once a process every few seconds; each test starts with empty caches).
-NEW_REQUEST_QUERIES = 33
+# organisation, the insert), ticket, message and event, the message read back, the email's outcome, the
+# search document (subject, bodies, one upsert), and the acknowledgement made inline (loop breaker count,
+# template, team mailbox, the email and its savepoint, its send task): 25. 32 before batches (2026-11-25).
+# Plus what the service commitments ask of every new ticket (conversations.hooks): the service policy that
+# applies (none here, so no targets), whether the team routes automatically, and the event kinds automation
+# rules react to (read once a process every few seconds; each test starts with empty caches).
+HOOKS_ON_A_NEW_TICKET = 3
+NEW_REQUEST_QUERIES = 25 + HOOKS_ON_A_NEW_TICKET
 # Lock and read the email, the customer, the thread (sent and received Message-IDs, the ticket), the ticket
 # locked, message, event, ticket touched, the owner's notification queued, the email's outcome, the search
-# document.
-REPLY_QUERIES = 21
+# document. 21 before batches. Plus the hooks: the ticket's running target clocks, the automation kinds.
+REPLY_QUERIES = 18 + 2
+# In a batch (services.process_batch), per email: its savepoint, and the above less what the batch does
+# once (the lock, the template and mailbox, the search document's reads and upsert, the send task), plus
+# the hooks' reads (policy and routing for a new ticket, target clocks for a reply; the automation kinds
+# once a batch).
+NEW_REQUEST_IN_A_BATCH = 18 + 2
+REPLY_IN_A_BATCH = 14 + 2  # with the owner's notification queued
+# Once per batch: claim (sizes, then rows), search reads and upsert, the finished emails' tasks dropped,
+# the send task queued, the automation kinds.
+BATCH_QUERIES = 11 + 1
 
 
 def _searchable(ticket: Ticket, word: str) -> bool:
@@ -93,3 +105,37 @@ def test_parsing_reuses_each_short_header_and_parses_a_long_one_afresh():
     subject = " ".join(["pies"] * (headers.REUSED_HEADER_LENGTH // 5 + 1))
     one, two = (email.message_from_bytes(eml(subject=subject), policy=headers.POLICY) for _ in range(2))
     assert one["Subject"] == two["Subject"] == subject and one["Subject"] is not two["Subject"]
+
+
+def _new_requests(billing, count: int, start: int = 0) -> None:
+    for number in range(start, start + count):
+        services.store(
+            eml(subject=f"Pies, order {number}", sender=f"c{number} <c{number}@example.com>"), source="smtp", team=billing
+        )
+
+
+@pytest.mark.parametrize("size", [10, 20])
+def test_a_batch_of_new_requests_costs_a_constant_and_fewer_queries_an_email(
+    database_tasks, billing, size, django_assert_max_num_queries
+):
+    _new_requests(billing, size)
+    with django_assert_max_num_queries(BATCH_QUERIES + size * NEW_REQUEST_IN_A_BATCH):
+        done = services.process_batch(limit=size)
+    assert [inbound.status for inbound in done] == ["processed"] * size
+    assert _searchable(done[-1].ticket, "pies")
+    assert _queued() == ["caredesk.mail.tasks.send_emails"]  # one task sends the batch's acknowledgements
+
+
+def test_a_batch_of_replies_costs_a_constant_and_fewer_queries_an_email(
+    database_tasks, billing, alice, django_assert_max_num_queries
+):
+    first, _ = services.receive(eml(message_id="<first@mail.example.com>"), source="smtp", team=billing)
+    conversations.assign(first.ticket, to=alice, by=alice)
+    for number in range(20):
+        services.store(
+            eml(subject="Re: pies", text=f"Any news, day {number}?", in_reply_to="<first@mail.example.com>"),
+            source=InboundEmail.Source.SMTP, team=billing,
+        )
+    with django_assert_max_num_queries(BATCH_QUERIES + 20 * REPLY_IN_A_BATCH):
+        done = services.process_batch(limit=20)
+    assert {(inbound.status, inbound.ticket_id) for inbound in done} == {("processed", first.ticket.pk)}

@@ -1,0 +1,192 @@
+"""services.process_batch: several stored emails in one transaction, each in a savepoint, with the
+guarantees of processing them one by one (services.process)."""
+
+import threading
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from caredesk.conversations import search
+from caredesk.conversations import services as conversations
+from caredesk.conversations.models import Message, Ticket
+from caredesk.mail import parsing, services, tasks
+from caredesk.mail.models import InboundEmail, OutboundEmail
+from caredesk.system.queue import later
+
+from .mails import eml
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+
+
+@pytest.fixture
+def database_tasks(db):
+    with override_settings(TASKS=DATABASE_TASKS):
+        yield
+
+
+def stored(billing, *subjects: str, **options) -> list[InboundEmail]:
+    return [
+        services.store(eml(subject=subject, sender=f"c{number} <c{number}@example.com>"), source="smtp", team=billing, **options)[0]
+        for number, subject in enumerate(subjects)
+    ]
+
+
+def statuses() -> dict[str, str]:
+    return dict(InboundEmail.objects.values_list("message_id", "status"))
+
+
+def test_a_batch_processes_every_waiting_email_and_one_that_fails_leaves_the_others_standing(billing):
+    first, broken, last = stored(billing, "Pies", "Broken", "Jam")
+    broken_raw = eml(sender="", subject="No sender at all")
+    InboundEmail.objects.filter(pk=broken.pk).update(raw=broken_raw)
+    done = services.process_batch(limit=10)
+    assert [(email.pk, email.status) for email in done] == [
+        (first.pk, "processed"), (broken.pk, "failed"), (last.pk, "processed"),
+    ]
+    assert "no sender address" in InboundEmail.objects.get(pk=broken.pk).error
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Jam", "Pies"]
+    assert services.process_batch(limit=10) == []  # nothing left; the failed one waits for a person
+
+
+def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_goes_on(billing, monkeypatch):
+    real_open_ticket = conversations.open_ticket
+
+    def open_then_fail(**kwargs):
+        ticket = real_open_ticket(**kwargs)
+        if ticket.subject == "Doomed":
+            raise RuntimeError("disk full")
+        return ticket
+
+    monkeypatch.setattr(conversations, "open_ticket", open_then_fail)
+    stored(billing, "Pies", "Doomed", "Jam")
+    services.process_batch(limit=10)
+    assert sorted(statuses().values()) == ["failed", "processed", "processed"]
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Jam", "Pies"]
+    assert Message.objects.count() == 2
+    assert InboundEmail.objects.get(status="failed").error == "RuntimeError: disk full"
+
+
+def test_the_email_of_the_task_comes_first_even_when_it_failed_before(billing, monkeypatch):
+    older, = stored(billing, "Older, waiting")
+    monkeypatch.setattr(parsing, "parse", lambda raw: 1 / 0)
+    failed = services.receive(eml(subject="Failed once"), source="smtp", team=billing)[0]
+    monkeypatch.undo()
+    done = services.process_batch(failed.pk, limit=1)
+    assert [(email.pk, email.status, email.attempts) for email in done] == [(failed.pk, "processed", 2)]
+    assert InboundEmail.objects.get(pk=older.pk).status == "stored"
+
+
+def test_a_batch_stops_short_of_its_byte_budget_but_always_takes_one_email(billing, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_BYTES", 1)
+    emails = stored(billing, "One", "Two", "Three")
+    assert [email.pk for email in services.process_batch(limit=10)] == [emails[0].pk]
+    assert [email.pk for email in services.process_batch(limit=10)] == [emails[1].pk]
+
+
+def test_history_in_a_batch_notifies_nobody_and_new_mail_beside_it_is_acknowledged(billing):
+    old, = stored(billing, "An old request", quiet=True)
+    new = services.store(eml(subject="A new request", sender="new@example.com"), source="smtp", team=billing)[0]
+    services.process_batch(limit=10)
+    acknowledged = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    assert list(acknowledged.values_list("ticket__subject", flat=True)) == ["A new request"]
+    assert set(statuses().values()) == {"processed"}
+    assert _searchable("old")  # history is indexed too, in the batch
+
+
+def test_a_batch_that_fails_as_a_whole_processes_its_emails_one_at_a_time(billing, monkeypatch, caplog):
+    real_index_many = search.index_many
+
+    def index_many(ticket_ids):
+        if len(set(ticket_ids)) > 1:
+            raise RuntimeError("the search index is out of space")
+        real_index_many(ticket_ids)
+
+    monkeypatch.setattr(search, "index_many", index_many)
+    stored(billing, "Pies", "Jam")
+    done = services.process_batch(limit=10)
+    assert [email.status for email in done] == ["processed", "processed"]
+    assert Ticket.objects.count() == 2 and _searchable("pies") and _searchable("jam")
+    assert "failed as a whole" in caplog.text
+
+
+def test_the_tasks_of_emails_a_batch_finished_are_dropped_and_one_task_sends_its_acknowledgements(database_tasks, billing):
+    emails = stored(billing, "Pies", "Jam", "Quince")
+    for inbound in emails:
+        later(tasks.process_inbound, inbound_id=inbound.pk)
+    tasks.process_inbound.call(inbound_id=emails[0].pk)
+    assert set(statuses().values()) == {"processed"}
+    queued = list(DBTaskResult.objects.values_list("task_path", "args_kwargs"))
+    acknowledgements = list(OutboundEmail.objects.order_by("pk").values_list("pk", flat=True))
+    assert queued == [("caredesk.mail.tasks.send_emails", {"args": [], "kwargs": {"outbound_ids": acknowledgements}})]
+    assert len(acknowledgements) == 3
+
+
+def test_an_email_caught_in_a_deadlock_stays_stored_and_is_queued_again(database_tasks, billing, monkeypatch):
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real_open_ticket = conversations.open_ticket
+
+    def open_or_deadlock(**kwargs):
+        if kwargs["subject"] == "Unlucky":
+            raise OperationalError("deadlock detected") from Deadlock()
+        return real_open_ticket(**kwargs)
+
+    monkeypatch.setattr(conversations, "open_ticket", open_or_deadlock)
+    emails = stored(billing, "Pies", "Unlucky", "Jam")
+    for inbound in emails:
+        later(tasks.process_inbound, inbound_id=inbound.pk)
+    done = services.process_batch(limit=10)
+    assert [email.status for email in done] == ["processed", "stored", "processed"]
+    assert InboundEmail.objects.get(pk=emails[1].pk).attempts == 0
+    process_tasks = DBTaskResult.objects.filter(task_path="caredesk.mail.tasks.process_inbound")
+    # Its own task and the new one are left; the others' were dropped.
+    assert [row.args_kwargs["kwargs"]["inbound_id"] for row in process_tasks] == [emails[1].pk, emails[1].pk]
+    monkeypatch.undo()
+    assert [email.status for email in services.process_batch(limit=10)] == ["processed"]
+
+
+def _searchable(word: str) -> bool:
+    return search.filter_tickets(Ticket.objects.all(), word).exists()
+
+
+def test_a_reply_whose_original_another_worker_is_processing_waits_for_it_instead_of_opening_a_ticket(
+    transactional_db, billing
+):
+    """PostgreSQL only: SQLite has one writer, so no other worker can hold the original meanwhile."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks held by another connection: PostgreSQL")
+    original = services.store(eml(message_id="<pies@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
+    reply = services.store(
+        eml(subject="Re: Pies", text="Any news?", in_reply_to="<pies@mail.example.com>"), source="smtp", team=billing
+    )[0]
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:  # has claimed the original and is still busy with its batch
+        try:
+            with transaction.atomic():
+                list(InboundEmail.objects.select_for_update().filter(pk=original.pk))
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        with override_settings(TASKS=DATABASE_TASKS):  # a backend that can run the retry a second later
+            done = services.process_batch(reply.pk, limit=10)
+        assert [(email.pk, email.status) for email in done] == [(reply.pk, "stored")]
+        assert Ticket.objects.count() == 0
+        retry = DBTaskResult.objects.get(task_path="caredesk.mail.tasks.process_inbound")
+        assert (retry.args_kwargs["kwargs"], retry.run_after is not None) == ({"inbound_id": reply.pk}, True)
+    finally:
+        release.set()
+        thread.join()
+    services.process_batch(limit=10)
+    original.refresh_from_db()
+    reply.refresh_from_db()
+    assert (reply.status, reply.ticket_id, reply.started_ticket) == ("processed", original.ticket_id, False)
