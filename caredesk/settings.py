@@ -256,6 +256,10 @@ if CAREDESK_EMAIL_MAX_MESSAGE_BYTES < 1:
 CAREDESK_EMAIL_ADDRESSES = envaddresses("CAREDESK_EMAIL_ADDRESSES")
 # The loop breaker: at most this many automatic answers (acknowledgements) to one address per hour.
 CAREDESK_EMAIL_AUTO_ANSWERS_PER_HOUR = envint("CAREDESK_EMAIL_AUTO_ANSWERS_PER_HOUR", 3)
+# Stored emails one worker task processes together, in one transaction (mail.services.process_batch).
+CAREDESK_EMAIL_BATCH_SIZE = envint("CAREDESK_EMAIL_BATCH_SIZE", 50)
+if CAREDESK_EMAIL_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("CAREDESK_EMAIL_BATCH_SIZE must be at least 1")
 # IMAP polling: seconds a connection may wait on the server, and a CA file (PEM) to trust instead of the
 # system's certificate store, for a mail server with a private CA. Empty: the system's store.
 CAREDESK_IMAP_TIMEOUT_SECONDS = envint("CAREDESK_IMAP_TIMEOUT_SECONDS", 60)

@@ -38,8 +38,6 @@ from .models import InboundEmail
 
 logger = logging.getLogger(__name__)
 
-# Emails one task processes together, in one transaction (process_batch; settings.CAREDESK_EMAIL_BATCH_SIZE).
-BATCH_SIZE = 50
 # Raw bytes one batch takes at most, beyond its first email: fifty big emails must not all be in memory.
 BATCH_BYTES = 20 * 1024 * 1024
 # An email left stored (the email it answers was in another worker's batch; a deadlock) is tried again after.
@@ -121,7 +119,7 @@ def process(inbound: InboundEmail) -> InboundEmail:
 
 
 def batch_size() -> int:
-    return getattr(settings, "CAREDESK_EMAIL_BATCH_SIZE", BATCH_SIZE)
+    return settings.CAREDESK_EMAIL_BATCH_SIZE
 
 
 def process_batch(first_id: int | None = None, *, limit: int | None = None) -> list[InboundEmail]:
