@@ -380,6 +380,9 @@ def merge(ticket: Ticket, *, into: Ticket, by: User) -> Ticket:
     if into.merged_into_id:
         raise ValidationError(_("Ticket %(ref)s was itself merged; merge into the ticket it points to.") % {"ref": into.reference})
     previous_status = ticket.status
+    # Merging closes the ticket: whatever may not close it (an open escalation) may not merge it either.
+    if previous_status != Ticket.Status.CLOSED:
+        hooks.check_status(ticket, Ticket.Status.CLOSED, by)
     ticket.merged_into = into
     ticket.status = Ticket.Status.CLOSED
     _touch(ticket, "merged_into", "status")

@@ -51,3 +51,21 @@ def test_after_the_resolution_the_agent_may_close_it(escalated, alice, lena):
 def test_nobody_closes_it_automatically_while_escalated(escalated):
     with pytest.raises(ValidationError):
         ticket_services.change_status(escalated, status="closed", by=None)
+
+
+def test_merging_an_escalated_ticket_away_is_refused_to_the_agent_and_changes_nothing(escalated, alice, ticket_factory):
+    """Merging closes the merged ticket: it would take the escalation off the board by the back door."""
+    other = ticket_factory.create(customer=escalated.customer, team=escalated.team, owner=alice)
+    with pytest.raises(ValidationError) as refused:
+        ticket_services.merge(escalated, into=other, by=alice)
+    assert "must record a resolution first" in refused.value.messages[0]
+    escalated.refresh_from_db()
+    assert (escalated.status, escalated.merged_into_id) == ("open", None)
+    assert not other.events.filter(kind="merged_in").exists()
+
+
+def test_the_level_may_merge_it(escalated, lena, ticket_factory, alice):
+    other = ticket_factory.create(customer=escalated.customer, team=escalated.team, owner=alice)
+    ticket_services.merge(escalated, into=other, by=lena)
+    escalated.refresh_from_db()
+    assert (escalated.status, escalated.merged_into_id) == ("closed", other.pk)
