@@ -194,7 +194,7 @@ def _decode(cursor: str, field: str):
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if value is None and field in NULLS_LAST:
-            pass
+            value = None  # the cursor is among the rows with nothing in the sort column
         elif field.endswith("_at"):
             value = datetime.fromisoformat(value)
             if timezone.is_naive(value):

@@ -51,8 +51,13 @@ def test_the_route_task_leaves_a_ticket_taken_meanwhile(routed, arrive, alice, b
 
 
 def test_the_route_task_of_a_deleted_ticket_does_nothing(routed, db):
+    from caredesk.assignment.models import TeamRouting
+    from caredesk.conversations.models import Event
+
     routed(mode=RR)
     tasks.route_ticket.call(ticket_id=987654)
+    assert not Event.objects.filter(kind=Event.Kind.ASSIGNED).exists()
+    assert list(TeamRouting.objects.values_list("last_assigned", flat=True)) == [None]
 
 
 def test_a_ticket_nobody_can_take_waits_and_the_sweep_routes_it_when_someone_can(routed, arrive, status_of, alice):
