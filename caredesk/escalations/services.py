@@ -224,6 +224,18 @@ def _locked_open(escalation: Escalation, by: User) -> tuple[Escalation, Ladder]:
     return escalation, ladder
 
 
+def _close(escalation: Escalation, state: str, *, by: User, text: str) -> datetime:
+    """Take an open escalation off the board as `state`, with the resolution or note; returns when."""
+    now = clock.now()
+    escalation.state = state
+    escalation.resolved_by = by
+    escalation.resolved_at = now
+    escalation.resolution = text[:5000]
+    escalation.climb_at = None
+    escalation.save(update_fields=["state", "resolved_by", "resolved_at", "resolution", "climb_at"])
+    return now
+
+
 @transaction.atomic
 def resolve(escalation: Escalation, *, by: User, resolution: str) -> Escalation:
     """Someone at the escalation's level (or an admin) records what was decided: it leaves the board and
@@ -232,13 +244,7 @@ def resolve(escalation: Escalation, *, by: User, resolution: str) -> Escalation:
     if not resolution:
         raise ValidationError(_("Write the resolution: what was decided and done. The agent reads it."))
     escalation, ladder = _locked_open(escalation, by)
-    now = clock.now()
-    escalation.state = Escalation.State.RESOLVED
-    escalation.resolved_by = by
-    escalation.resolved_at = now
-    escalation.resolution = resolution[:5000]
-    escalation.climb_at = None
-    escalation.save(update_fields=["state", "resolved_by", "resolved_at", "resolution", "climb_at"])
+    now = _close(escalation, Escalation.State.RESOLVED, by=by, text=resolution)
     events.record(
         escalation.ticket,
         Event.Kind.ESCALATION_RESOLVED,
@@ -263,13 +269,7 @@ def de_escalate(escalation: Escalation, *, by: User, note: str) -> Escalation | 
     if not note:
         raise ValidationError(_("Add a note saying why it goes back down; the people below read it first."))
     escalation, ladder = _locked_open(escalation, by)
-    now = clock.now()
-    escalation.state = Escalation.State.DE_ESCALATED
-    escalation.resolved_by = by
-    escalation.resolved_at = now
-    escalation.resolution = note[:5000]
-    escalation.climb_at = None
-    escalation.save(update_fields=["state", "resolved_by", "resolved_at", "resolution", "climb_at"])
+    now = _close(escalation, Escalation.State.DE_ESCALATED, by=by, text=note)
     lower = None
     if escalation.level > 1:
         lower = Escalation.objects.create(
