@@ -218,7 +218,9 @@ def test_demo_desk_has_custom_fields_macros_and_shared_views(desk):
     ]
     areas = CustomField.objects.get(key="delivery_area").choices
     with_order = Ticket.objects.filter(fields__has_key="order_number")
-    assert with_order.count() > 300
+    # About a fifth of the tickets (299 to 313 seen: the demo's dates are relative to the day it is loaded,
+    # which moves the count a little).
+    assert with_order.count() > Ticket.objects.count() // 6
     assert {
         value
         for value in Ticket.objects.filter(fields__has_key="delivery_area").values_list(
