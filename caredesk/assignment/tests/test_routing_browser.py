@@ -57,6 +57,7 @@ def test_alice_goes_away_from_the_top_bar_and_the_routing_page_shows_it(page, lo
     page.goto("/tickets/")
     switch = page.get_by_label("Availability")
     expect(switch).to_have_value("available")
+    _htmx_settled(page)  # the switch is swapped in after load: htmx listens to it once settled
     # The choice shows at once in the browser; wait for the server's answer before reading the database.
     with page.expect_response(lambda response: response.request.method == "POST" and "/assignment/" in response.url):
         switch.select_option("away")
