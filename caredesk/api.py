@@ -12,6 +12,11 @@ from caredesk.conversations.api import router as tickets_router
 from caredesk.customers.api import router as customers_router
 from caredesk.promises.api import router as promises_router
 from caredesk.escalations.api import router as escalations_router
+from caredesk.quality.api import router as quality_router
+from caredesk.surveys.api import router as surveys_router
+from caredesk.reports.api import router as reports_router
+from caredesk.kudos.api import router as kudos_router
+from caredesk.coaching.api import router as coaching_router
 
 
 class TokenAuth(HttpBearer):
@@ -75,3 +80,8 @@ api.add_router("/", customers_router)
 api.add_router("/", people_router)
 api.add_router("/", promises_router)
 api.add_router("/", escalations_router)
+api.add_router("/", quality_router)
+api.add_router("/", surveys_router)
+api.add_router("/", reports_router)
+api.add_router("/", kudos_router)
+api.add_router("/", coaching_router)

@@ -113,6 +113,11 @@ INSTALLED_APPS = [
     "caredesk.escalations",
     "caredesk.assignment",
     "caredesk.automations",
+    "caredesk.quality",
+    "caredesk.surveys",
+    "caredesk.reports",
+    "caredesk.kudos",
+    "caredesk.coaching",
     "caredesk.system",
 ]
 

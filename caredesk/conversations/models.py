@@ -243,6 +243,11 @@ class Event(models.Model):
         ESCALATION_RESOLVED = "escalation_resolved", _("escalation resolved")
         DE_ESCALATED = "de_escalated", _("de-escalated")
         AUTOMATION_APPLIED = "automation_applied", _("automation applied")
+        # Care quality (surveys, kudos, coaching).
+        SURVEY_SENT = "survey_sent", _("survey sent")
+        SURVEY_ANSWERED = "survey_answered", _("survey answered")
+        COMPLIMENT_RECEIVED = "compliment_received", _("compliment received")
+        REVIEWED = "reviewed", _("conversation reviewed")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

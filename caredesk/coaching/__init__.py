@@ -1,0 +1,1 @@
+"""Conversation reviews with a scorecard, each agent's coaching page and the training library."""

@@ -1,0 +1,1 @@
+"""Compliments from customers, recognised and routed to the people who earned them."""
