@@ -31,7 +31,7 @@ def _cues(*rows) -> list[Cue]:
     ]
 
 
-NAME = r"[A-Z][a-z]+"  # a first name as written after a greeting (matched case-sensitively below)
+NAME = r"(?:(?:Mrs|Mr|Ms|Miss|Dr|Mx)\.? )?[A-Z][a-z]+"  # a first name as written after a greeting (matched case-sensitively below)
 
 LEXICONS: dict[str, list[Cue]] = {
     "warm": _cues(
@@ -69,9 +69,9 @@ LEXICONS: dict[str, list[Cue]] = {
         ("refuse", r"\b(?:we|I) (?:can't|cannot|won't|will not|are unable to|am unable to|do not|don't) (?:refund|replace|offer|accept|change|cancel|send|provide|help|do|give|make|process|exchange|compensate)\b", False, "pair a refusal with what you can do: 'I can't refund this, but I can offer a replacement today'"),
     ),
     "positive": _cues(
-        ("can_do", r"\b(?:you can|you'll be able to|I can|we can|good news|the good news|happy to|glad to|what I can do|the best (?:way|option)|you're all set|all sorted|that's (?:all )?(?:sorted|done|fixed))\b", True),
+        ("can_do", r"\b(?:you can|you'll be able to|I can|we can|good news|the good news|happy to|glad to|what I can do|the best (?:way|option)|you're all set|all sorted|that's (?:all )?(?:sorted|done|fixed))\b(?!['’]t|not\b)", True),
         ("will_happen", r"\b(?:will (?:arrive|be (?:with you|back|ready|refunded|credited|delivered|fixed|sorted|there))|is on its way|on the way to you|arrives?)\b", True),
-        ("cant", r"\b(?:can't|cannot|can not|unable to|not (?:able|possible|permitted|allowed)|impossible|won't be able|will not be able|no way|there is nothing|not an option)\b", False, "say what can be done instead: rather than 'we can't do that', try 'what I can do is…'"),
+        ("cant", r"\b(?:(?:we|I) )?(?:can't|cannot|can not|unable to|not (?:able|possible|permitted|allowed)|impossible|won't be able|will not be able|no way|there is nothing|not an option)\b", False, "say what can be done instead: rather than 'we can't do that', try 'what I can do is…'"),
         ("policy", r"\b(?:(?:our|company|the) polic(?:y|ies)|against (?:our |the )?(?:policy|rules)|terms and conditions|(?:not|non)[- ]refundable|no exceptions|strictly)\b", False, "explain what the rule lets you offer rather than quoting the policy at them"),
         ("blame", r"\b(?:you should have|you shouldn't have|you failed to|you did not|you didn't|you forgot|you neglected|your (?:own )?fault|(?:as|was) clearly (?:stated|shown|explained|marked)|you (?:were|are) (?:supposed|required) to|if you had (?:read|checked|followed)|user error|you entered (?:it )?(?:wrong|incorrectly)|you must have)\b", False, "leave out blame: instead of 'you should have checked', try 'next time, it helps to check'"),
         ("negative_words", r"\b(?:unfortunately|regrettably|sadly|denied|rejected|declined|refuse[sd]?|problem|fault|failure|wrong|mistake)\b", False, "lead with what will happen next rather than 'unfortunately'"),
@@ -86,7 +86,7 @@ LEXICONS: dict[str, list[Cue]] = {
     "polite": _cues(
         ("could_please", r"\b(?:could|would|can) you (?:please |kindly |possibly |just )?(?:send|tell|let|confirm|check|try|share|reply|attach|pop|give|take|forward|upload|provide|call|ring|return|click|fill|pick|choose|pass|describe|drop)\b", True),
         ("would_mind", r"\bwould you (?:mind|be able to|be so kind)\b|\bif you (?:could|wouldn't mind|don't mind|get a chance|have a (?:moment|minute|second))\b|\bwhen you (?:have|get) a (?:moment|minute|chance|second)\b|\bwhenever (?:it )?suits\b|\bat your convenience\b|\bif (?:it's|it is) (?:easier|possible|not too much)\b", True),
-        ("please", r"\bplease\b", True),
+        ("please", r"\bplease\b(?! be advised| note\b)", True),
         ("thanks_in_advance", r"\bthank(?:s| you)(?: so much)? in advance\b|\bthat would be (?:great|brilliant|lovely|really helpful|a big help)\b|\bthat'd be (?:great|brilliant|lovely)\b", True),
         ("must", r"\byou (?:must|need to|have to|are required to|will need to|'ll need to|are obliged to|should)\b|\byou'll need to\b", False, "instead of 'you must send', try 'could you please send'"),
         ("pressure", r"\b(?:failure to|otherwise|or (?:else|we will|your (?:account|order|booking) will)|immediately|asap|without delay|no later than|at once|mandatory|it is your responsibility)\b", False, "drop the pressure: say why it helps and by when, e.g. 'if you could send it by Friday, I can get it moving'"),
@@ -180,15 +180,30 @@ def _bucket(value: float, edges: tuple) -> str:
     return f">{edges[-1]}"
 
 
+# Positive language is also what will happen and who does it (willing's cues), friendliness (warm's) and
+# the absence of orders (polite's): its model reads those cues as well.
+ALSO_READS = {"positive": ("willing", "warm", "polite")}
+
+# How much the word n-grams count (0: left out), and whether reply length is a feature: chosen by
+# cross-validation (docs/quality.md).
+NGRAMS = 0.0
+LENGTH = True
+
+
 def features(reply: str, customer_message: str, behaviour: str, found: list[tuple[Cue, Span]]) -> dict[str, float]:
     """The behaviour's model inputs: one per cue (count, capped), structural cues, and word n-grams."""
     feats: dict[str, float] = {"bias": 1.0}
     for cue, _span in found:
         key = f"cue:{cue.name}"
         feats[key] = min(feats.get(key, 0.0) + 1.0, 3.0)
+    for other in ALSO_READS.get(behaviour, ()):
+        for cue in LEXICONS[other]:
+            hits = len(cue.pattern.findall(reply))
+            if hits:
+                feats[f"{other}:{cue.name}"] = min(hits, 3.0)
     reply_words = textlib.words(reply)
-    n_words = len(reply_words)
-    feats[f"len:{_bucket(n_words, (8, 20, 45, 90))}"] = 1.0
+    if LENGTH:
+        feats[f"len:{_bucket(len(reply_words), (8, 20, 45, 90))}"] = 1.0
     if behaviour == "warm":
         if GREETING_NAME.search(reply):
             feats["greeting_name"] = 1.0
@@ -214,11 +229,12 @@ def features(reply: str, customer_message: str, behaviour: str, found: list[tupl
         feats["questions"] = min(reply.count("?"), 3) / 3
     # Word unigrams and bigrams, weakly weighted: they carry what the lexicons miss, but the lexicons
     # and structure should decide, or the model would learn the training set's wording by heart.
-    previous = "<s>"
-    for word in reply_words:
-        feats[f"w:{word}"] = 0.3
-        feats[f"b:{previous}_{word}"] = 0.3
-        previous = word
+    if NGRAMS:
+        previous = "<s>"
+        for word in reply_words:
+            feats[f"w:{word}"] = NGRAMS
+            feats[f"b:{previous}_{word}"] = NGRAMS
+            previous = word
     return feats
 
 

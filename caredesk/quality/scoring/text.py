@@ -33,8 +33,9 @@ def stem(word: str) -> str:
     """A crude stem so 'delivered' meets 'delivery' and 'charges' meets 'charged'."""
     for suffix in ("ing", "ed", "ies", "es", "s", "y", "ery", "ment"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def content_stems(text: str) -> set[str]:
