@@ -60,12 +60,14 @@ def score(reply: str, customer_message: str = "") -> dict[str, BehaviourScore]:
     customer_message = (customer_message or "")[:MAX_REPLY]
     weights = model.load()
     results: dict[str, BehaviourScore] = {}
+    lowered = reply.lower()
+    found_by = {behaviour: cues.matches(reply, behaviour, lowered) for behaviour in BEHAVIOURS}
     for behaviour in BEHAVIOURS:
         if behaviour == "polite" and not cues.is_request(reply):
             results[behaviour] = BehaviourScore(None, None, [], "")
             continue
-        found = cues.matches(reply, behaviour)
-        feats = cues.features(reply, customer_message, behaviour, found)
+        found = found_by[behaviour]
+        feats = cues.features(reply, customer_message, behaviour, found, found_by)
         probability = model.predict(weights.get(behaviour, {}), feats) if reply.strip() else 0.0
         present = probability >= 0.5
         spans = cues.spans_for(reply, customer_message, behaviour, found)

@@ -21,11 +21,14 @@ class Cue:
     pattern: re.Pattern
     helps: bool
     instead: str = ""  # a better way to say it, for cues that hurt
+    # The same pattern in lower case, run on the lower-cased reply: Python's re is about 2.5 times
+    # faster without IGNORECASE. (Patterns use no upper-case escapes such as \S or \B.)
+    lower: re.Pattern | None = None
 
 
 def _cues(*rows) -> list[Cue]:
     return [
-        Cue(name, re.compile(pattern, re.IGNORECASE), helps, instead)
+        Cue(name, re.compile(pattern, re.IGNORECASE), helps, instead, re.compile(pattern.lower()))
         for name, pattern, helps, *rest in rows
         for instead in [rest[0] if rest else ""]
     ]
@@ -115,10 +118,14 @@ REQUEST = re.compile(
     r"|\bsend (?:us|me)\b|[^.!?\n]*\?",
     re.IGNORECASE | re.MULTILINE,
 )
-# Questions that offer help rather than ask for an action, and reassurances; they make no request.
+# Questions that offer help rather than ask for an action make no request; nor do reassurances.
+OFFER_QUESTION = re.compile(
+    r"\b(?:anything else|any other questions|is there (?:anything|something) else|can I help with anything|"
+    r"what else can I)\b",
+    re.IGNORECASE,
+)
 NOT_A_REQUEST = re.compile(
-    r"[^.!?\n]*\b(?:anything else|any other questions|is there (?:anything|something) else|can I help with anything|"
-    r"what else can I)\b[^.!?]*\?|\bif you (?:have|need) (?:any|anything)\b|"
+    r"\bif you (?:have|need) (?:any|anything)\b|"
     r"\blet (?:me|us) know if (?:you (?:have|need)|there'?s|anything|it (?:doesn'?t|does not|hasn't|still))|"
     r"\bnothing (?:more |else )?(?:you need to|to do)\b|\byou don't need to do\b|\bno need to\b",
     re.IGNORECASE,
@@ -148,29 +155,34 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text, "effect": "helped" if self.helps else "hurt"}
 
 
-def matches(reply: str, behaviour: str) -> list[tuple[Cue, Span]]:
+def matches(reply: str, behaviour: str, lowered: str | None = None) -> list[tuple[Cue, Span]]:
+    """Every cue of the behaviour found in the reply. `lowered`: reply.lower(), if the caller has it."""
+    lowered = reply.lower() if lowered is None else lowered
+    same_offsets = len(lowered) == len(reply)  # lower() lengthens a few characters (İ): then match as written
     found = []
     for cue in LEXICONS[behaviour]:
-        for match in cue.pattern.finditer(reply):
+        for match in (cue.lower.finditer(lowered) if same_offsets else cue.pattern.finditer(reply)):
             if match.end() > match.start():
-                span = Span(match.start(), match.end(), match.group(0), cue.helps, cue.name)
+                span = Span(match.start(), match.end(), reply[match.start() : match.end()], cue.helps, cue.name)
                 found.append((cue, span))
     return found
 
 
+def _request_sentences(reply: str):
+    for start, end, sentence in textlib.sentences(reply):
+        if sentence.rstrip().endswith("?") and OFFER_QUESTION.search(sentence):
+            continue
+        if REQUEST.search(NOT_A_REQUEST.sub(lambda m: "~" * len(m.group(0)), sentence)):
+            yield start, end
+
+
 def is_request(reply: str) -> bool:
     """Does the reply ask the customer to do or answer something? (polite is null when it does not)."""
-    cleaned = NOT_A_REQUEST.sub(lambda m: "~" * len(m.group(0)), reply)
-    return bool(REQUEST.search(cleaned))
+    return next(_request_sentences(reply), None) is not None
 
 
 def request_spans(reply: str) -> list[Span]:
-    cleaned = NOT_A_REQUEST.sub(lambda m: "~" * len(m.group(0)), reply)
-    spans = []
-    for start, end, sentence in textlib.sentences(cleaned):
-        if REQUEST.search(sentence):
-            spans.append(Span(start, end, reply[start:end], True, "request"))
-    return spans
+    return [Span(start, end, reply[start:end], True, "request") for start, end in _request_sentences(reply)]
 
 
 def _bucket(value: float, edges: tuple) -> str:
@@ -190,17 +202,18 @@ NGRAMS = 0.0
 LENGTH = True
 
 
-def features(reply: str, customer_message: str, behaviour: str, found: list[tuple[Cue, Span]]) -> dict[str, float]:
+def features(
+    reply: str, customer_message: str, behaviour: str, found: list[tuple[Cue, Span]], found_elsewhere: dict | None = None
+) -> dict[str, float]:
     """The behaviour's model inputs: one per cue (count, capped), structural cues, and word n-grams."""
     feats: dict[str, float] = {"bias": 1.0}
     for cue, _span in found:
         key = f"cue:{cue.name}"
         feats[key] = min(feats.get(key, 0.0) + 1.0, 3.0)
     for other in ALSO_READS.get(behaviour, ()):
-        for cue in LEXICONS[other]:
-            hits = len(cue.pattern.findall(reply))
-            if hits:
-                feats[f"{other}:{cue.name}"] = min(hits, 3.0)
+        for cue, _span in (found_elsewhere or {}).get(other) or matches(reply, other):
+            key = f"{other}:{cue.name}"
+            feats[key] = min(feats.get(key, 0.0) + 1.0, 3.0)
     reply_words = textlib.words(reply)
     if LENGTH:
         feats[f"len:{_bucket(len(reply_words), (8, 20, 45, 90))}"] = 1.0

@@ -1,6 +1,7 @@
 """Plain text helpers for the scorer: words, sentences and the content words two texts share."""
 
 import re
+from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,:]\d+)*")
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
@@ -25,8 +26,10 @@ STOPWORDS = frozenset(
 )
 
 
-def words(text: str) -> list[str]:
-    return [match.group(0).lower().replace("’", "'") for match in WORD.finditer(text)]
+# One reply is read by six behaviours: its words are worked out once (small caches, one reply at a time).
+@lru_cache(maxsize=8)
+def words(text: str) -> tuple[str, ...]:
+    return tuple(word.replace("’", "'") for word in WORD.findall(text.lower()))
 
 
 def stem(word: str) -> str:
@@ -38,8 +41,9 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
-def content_stems(text: str) -> set[str]:
-    return {stem(word) for word in words(text) if word not in STOPWORDS and (len(word) > 2 or word.isdigit())}
+@lru_cache(maxsize=8)
+def content_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(word) for word in words(text) if word not in STOPWORDS and (len(word) > 2 or word.isdigit()))
 
 
 def sentences(text: str) -> list[tuple[int, int, str]]:
