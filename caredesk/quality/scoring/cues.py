@@ -194,7 +194,8 @@ def _bucket(value: float, edges: tuple) -> str:
 
 # Positive language is also what will happen and who does it (willing's cues), friendliness (warm's) and
 # the absence of orders (polite's): its model reads those cues as well.
-ALSO_READS = {"positive": ("willing", "warm", "polite")}
+# Only the cues whose meaning carries over: all of willing's, warm's friendly ones, polite's orders.
+ALSO_READS = {"positive": {"willing": None, "warm": True, "polite": False}}
 
 # How much the word n-grams count (0: left out), and whether reply length is a feature: chosen by
 # cross-validation (docs/quality.md).
@@ -210,8 +211,10 @@ def features(
     for cue, _span in found:
         key = f"cue:{cue.name}"
         feats[key] = min(feats.get(key, 0.0) + 1.0, 3.0)
-    for other in ALSO_READS.get(behaviour, ()):
+    for other, helping in ALSO_READS.get(behaviour, {}).items():
         for cue, _span in (found_elsewhere or {}).get(other) or matches(reply, other):
+            if helping is not None and cue.helps is not helping:
+                continue
             key = f"{other}:{cue.name}"
             feats[key] = min(feats.get(key, 0.0) + 1.0, 3.0)
     reply_words = textlib.words(reply)

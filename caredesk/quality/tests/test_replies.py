@@ -100,3 +100,13 @@ def test_best_replies_queries_do_not_grow_with_replies(ticket, alice, django_ass
         expected = min(5, ReplyScore.objects.count())
         with django_assert_num_queries(1):  # scores joined with their message and ticket
             assert len(queries.best_replies(alice.pk, limit=5)) == expected
+
+
+def test_the_demo_scores_the_replayed_history(ticket, alice, billing):
+    from caredesk.quality import demo
+
+    with hooks.history():
+        conversations.reply(ticket, by=alice, body=WARM_REPLY)
+    demo.load({"Billing": billing}, {"alice": alice})
+    demo.load({"Billing": billing}, {"alice": alice})
+    assert ReplyScore.objects.count() == 1
