@@ -56,7 +56,8 @@ def test_spans_point_at_the_words_that_helped_or_hurt(behaviour, phrase, helps):
 def test_words_shared_with_the_customer_message_are_the_interested_spans():
     reply = "Hi Jo, I've checked order 4471: it is at the depot and will reach you before the birthday."
     spans = score(reply, ORDER)["interested"].spans
-    assert [span.text for span in spans if span.cue == "shared"] == ["4471", "birthday"]
+    assert [(span.text, span.cue) for span in spans] == [("order 4471", "specific_ref"), ("birthday", "shared")]
+    assert [span.text for span in score("Good news: 4471 is on its way.", ORDER)["interested"].spans] == ["4471"]
 
 
 def test_an_order_gets_a_concrete_rewrite_as_the_suggestion():
