@@ -48,9 +48,14 @@ def _shares() -> dict:
 def average_scores(agent_id=None, team_id=None, since: datetime | None = None, until: datetime | None = None) -> dict[str, float | None]:
     """Per behaviour, the share (0..1) of scored replies where the behaviour is present, over the
     replies of an agent and/or team sent in [since, until). None where there is no reply to count
-    (polite: no reply that asked anything). Also "replies": how many replies were counted. One query."""
-    result = _scores(agent_id, team_id, since, until).aggregate(replies=Count("pk"), **_shares())
-    return {**{behaviour: result[behaviour] for behaviour in BEHAVIOURS}, "replies": result["replies"]}
+    (polite: no reply that asked anything). One query; replies_scored() gives how many were counted."""
+    result = _scores(agent_id, team_id, since, until).aggregate(**_shares())
+    return {behaviour: result[behaviour] for behaviour in BEHAVIOURS}
+
+
+def replies_scored(agent_id=None, team_id=None, since: datetime | None = None, until: datetime | None = None) -> int:
+    """How many scored replies average_scores() counts for the same arguments. One query."""
+    return _scores(agent_id, team_id, since, until).count()
 
 
 def scores_by_day(agent_id=None, team_id=None, since=None, until=None) -> list[dict]:

@@ -69,17 +69,18 @@ def scored(ticket, alice, bob):
 
 def test_average_scores_give_the_share_of_replies_where_each_behaviour_is_present(scored, alice, bob):
     assert queries.average_scores(agent_id=alice.pk) == {
-        "warm": 1.0, "interested": 1.0, "willing": 1.0, "positive": 1.0, "empathy": 1.0, "polite": None, "replies": 1,
+        "warm": 1.0, "interested": 1.0, "willing": 1.0, "positive": 1.0, "empathy": 1.0, "polite": None,
     }
     bobs = queries.average_scores(agent_id=bob.pk)
-    assert (bobs["replies"], bobs["warm"], bobs["polite"]) == (2, 0.0, 0.5)
+    assert (queries.replies_scored(agent_id=bob.pk), bobs["warm"], bobs["polite"]) == (2, 0.0, 0.5)
 
 
 def test_average_scores_filter_by_team_and_period(scored, billing, deliveries):
-    assert queries.average_scores(team_id=billing.pk)["replies"] == 3
-    assert queries.average_scores(team_id=deliveries.pk)["replies"] == 0
+    assert queries.replies_scored(team_id=billing.pk) == 3
+    assert queries.average_scores(team_id=deliveries.pk)["warm"] is None
+    assert queries.replies_scored(team_id=deliveries.pk) == 0
     assert queries.average_scores(since=clock.now() + timedelta(minutes=1))["warm"] is None
-    assert queries.average_scores(until=clock.now() + timedelta(minutes=1))["replies"] == 3
+    assert queries.replies_scored(until=clock.now() + timedelta(minutes=1)) == 3
 
 
 def test_scores_by_day_count_each_day(scored):
