@@ -247,3 +247,17 @@ def can_view_service_levels(user) -> bool:
 def can_edit_service_levels(user) -> bool:
     """Creating, changing, reordering and deleting policies: admins only."""
     return is_admin(user)
+
+
+# --- quality ---
+
+
+def can_score_replies(user) -> bool:
+    """The live reply scorer (composer panel, API) is a writing aid for those who reply: agents, leads
+    and admins. Sales change nothing and customers never see scores."""
+    return can_work(user)
+
+
+def can_see_reply_scores(user, ticket) -> bool:
+    """The stored scores of a ticket's replies: staff who may see the ticket; never customers."""
+    return is_staff_member(user) and can_see_ticket(user, ticket)

@@ -1,0 +1,67 @@
+"""caredesk quality train|evaluate|rescore: the reply scorer from the shell.
+
+    caredesk quality train [--data PATH] [--cv]    retrain on the training set, write scoring/weights.json
+    caredesk quality evaluate PATH                 precision, recall, F1 per behaviour, scoring time per reply
+    caredesk quality rescore                       score every agent reply that has no stored score
+
+evaluate counts polite with three outcomes (true, false, null): its headline figures are those of
+"true" among all three; "false" and "null" get their own lines (scoring.training explains).
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from caredesk.quality import services
+from caredesk.quality.scoring import model, training
+
+
+class Command(BaseCommand):
+    help = "Train, evaluate and run the reply quality scorer."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{train,evaluate,rescore}")
+        train = actions.add_parser("train", help="Retrain on the labelled training set; writes the weights file.")
+        train.add_argument("--data", default=str(training.TRAIN), help="A labelled JSONL file (default: the training set).")
+        train.add_argument("--cv", action="store_true", help="Print 5-fold cross-validation figures first.")
+        train.add_argument("--out", default=str(model.WEIGHTS), help="Where to write the weights.")
+        evaluate = actions.add_parser("evaluate", help="Measure the committed scorer on a labelled JSONL file.")
+        evaluate.add_argument("path")
+        actions.add_parser("rescore", help="Score every agent reply without a stored score.")
+
+    def handle(self, *, action: str, **options):
+        getattr(self, f"_{action}")(**options)
+
+    def _examples(self, path: str) -> list[dict]:
+        if not Path(path).is_file():
+            raise CommandError(f"No such file: {path}", returncode=2)
+        try:
+            examples = training.load(path)
+        except training.BadFile as error:
+            raise CommandError(str(error), returncode=2) from error
+        if not examples:
+            raise CommandError(f"{path} holds no labelled replies.", returncode=2)
+        return examples
+
+    def _train(self, *, data: str, cv: bool, out: str, **_):
+        examples = self._examples(data)
+        if cv:
+            self.stdout.write(f"5-fold cross-validation on {len(examples)} replies:")
+            self.stdout.write(training.table(training.cross_validate(examples)))
+        weights = training.train(examples)
+        model.save(weights, Path(out))
+        size = Path(out).stat().st_size
+        self.stdout.write(f"Trained on {len(examples)} replies; wrote {out} ({size / 1024:.0f} KB).")
+
+    def _evaluate(self, *, path: str, **_):
+        examples = self._examples(path)
+        report, times = training.evaluate(examples)
+        self.stdout.write(f"{len(examples)} replies in {path}")
+        self.stdout.write(training.table(report))
+        self.stdout.write(
+            f"scoring time per reply: p50 {times['p50']:.2f} ms, p95 {times['p95']:.2f} ms, p99 {times['p99']:.2f} ms"
+        )
+
+    def _rescore(self, **_):
+        count = services.score_missing()
+        self.stdout.write(f"Scored {count} repl{'y' if count == 1 else 'ies'}.")
