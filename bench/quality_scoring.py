@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     rounds = parser.parse_args().rounds
-    examples = training.load(training.TRAIN)
+    examples = [example for path in training.TRAIN_FILES for example in training.load(path)]
     pairs = [(example["reply"], example["customer_message"]) for example in examples]
     timed(pairs[:20], 1)  # warm-up: weights loaded, regexes compiled
     lengths = sorted(len(reply) for reply, _ in pairs)

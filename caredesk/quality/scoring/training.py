@@ -13,7 +13,9 @@ from pathlib import Path
 
 from . import cues, model
 
-TRAIN = Path(__file__).resolve().parent.parent / "data" / "replies_train.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "data"
+# Every author's training file (replies_train.jsonl, replies_author_b_train.jsonl...); never the validation set.
+TRAIN_FILES = sorted(DATA.glob("replies*_train.jsonl"))
 
 # L2 strength and epochs per behaviour, chosen by 5-fold cross-validation on the training set.
 SETTINGS = {"l2": 0.02, "epochs": 40}

@@ -1,6 +1,6 @@
 """caredesk quality train|evaluate|rescore: the reply scorer from the shell.
 
-    caredesk quality train [--data PATH] [--cv]    retrain on the training set, write scoring/weights.json
+    caredesk quality train [--data PATH...] [--cv] retrain on the training files, write scoring/weights.json
     caredesk quality evaluate PATH                 precision, recall, F1 per behaviour, scoring time per reply
     caredesk quality rescore                       score every agent reply that has no stored score
 
@@ -22,7 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{train,evaluate,rescore}")
         train = actions.add_parser("train", help="Retrain on the labelled training set; writes the weights file.")
-        train.add_argument("--data", default=str(training.TRAIN), help="A labelled JSONL file (default: the training set).")
+        train.add_argument(
+            "--data", nargs="+", default=[str(path) for path in training.TRAIN_FILES],
+            help="Labelled JSONL files (default: every replies*_train.jsonl in quality/data).",
+        )
         train.add_argument("--cv", action="store_true", help="Print 5-fold cross-validation figures first.")
         train.add_argument("--out", default=str(model.WEIGHTS), help="Where to write the weights.")
         evaluate = actions.add_parser("evaluate", help="Measure the committed scorer on a labelled JSONL file.")
@@ -43,8 +46,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path} holds no labelled replies.", returncode=2)
         return examples
 
-    def _train(self, *, data: str, cv: bool, out: str, **_):
-        examples = self._examples(data)
+    def _train(self, *, data: list[str], cv: bool, out: str, **_):
+        examples = [example for path in data for example in self._examples(path)]
         if cv:
             self.stdout.write(f"5-fold cross-validation on {len(examples)} replies:")
             self.stdout.write(training.table(training.cross_validate(examples)))
