@@ -17,7 +17,10 @@ class LogForm(forms.Form):
     """A compliment received outside the desk. `people` are those the logger may thank (queries.praisable_people);
     `teams` the walls they see. A ticket reference must be a ticket the logger may see."""
 
-    person = forms.TypedChoiceField(label=_("Who was praised"), coerce=int)
+    person = forms.TypedChoiceField(
+        label=_("Who was praised"), coerce=int,
+        error_messages={"invalid_choice": _("Pick someone on a team you work with."), "required": _("Pick who was praised.")},
+    )
     text = forms.CharField(
         label=_("What was said"),
         max_length=MAX_TEXT,
