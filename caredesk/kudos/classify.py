@@ -46,6 +46,9 @@ class Classification:
     kind: str
     praised_names: list[str] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
+    # Praise beyond a plain "thank you": praise words, a person thanked by name, or emphatic thanks.
+    # Routing gives kudos only for these (a bare "Thanks!" closing a conversation is manners, not news).
+    strong: bool = False
 
 
 # --- folding: lower case without accents, one character for one, so offsets survive ---
@@ -75,7 +78,7 @@ def _lexicon(*entries: str) -> re.Pattern:
         words = [re.escape(w) for w in entry.rstrip("*").split()]
         parts.append(r"\s+".join(words) + (r"\w*" if star else ""))
     # Whole words: "can" is not in "can't"; a possessive may follow ("late husband's").
-    return re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?!\w)(?!'(?!s(?!\w))\w)")
+    return re.compile(r"(?<!\w)(?<!\w')(?:" + "|".join(parts) + r")(?!\w)(?!'(?!s(?!\w))\w)")
 
 
 # --- lexicons (folded forms; accents optional) ---
@@ -157,7 +160,7 @@ COMPLAINT = _lexicon(
     "still no", "nobody", "no one", "no-one", "complain*", "ridiculous", "fed up", "annoyed", "annoying",
     "angry", "furious", "poor", "shocking", "appalling", "not happy", "unhappy", "mistake",
     "ignored", "ignoring", "waste", "rotten", "mouldy", "moldy", "out of date", "stale",
-    "cold", "melted", "been down", "is down", "down since", "sort it out", "doesn't answer", "didn't answer",
+    "cold", "melted", "annoys", "annoyed me", "lack of", "no money", "cancelled because", "gone out of my account", "been down", "is down", "down since", "sort it out", "doesn't answer", "didn't answer",
     "does not answer", "did not answer", "downhill", "smelled off", "smells off", "smelt off", "gone off", "went off",
     "defrosted", "thawed", "shame", "took weeks", "took three weeks", "took two weeks", "three calls", "four calls",
     "five calls", "waited in", "waited all day", "no-show", "no show", "please refund", "refund me",
@@ -283,6 +286,7 @@ CLAUSE_BREAK = re.compile(
     r"cependant|jedoch|sin embargo|pero|jednak|echter|pero|pero)(?!\w))\s*"
 )
 SENTENCE = re.compile(r"[^.!?\n。！？]+[.!?。！？]*|\n")
+SIGN_OFF = re.compile(r"^[ \t]*[,.!]*[ \t]*(?:\r?\n|$)")
 # A capitalised word (any script with case): names are one to three of them in a row.
 NAME_WORD = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-öø-ÿā-ſ'’-]+)")
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "herr", "frau", "monsieur", "madame", "mme", "senor", "senora",
@@ -501,20 +505,28 @@ def classify(message: str) -> Classification:
                 emphatic = bool(THANKS_EMPHATIC.search(folded, s_start, s_end))
                 routine = bool(ROUTINE_THANKS.search(folded, s_start, s_end))
                 thanked = [t for t in targets if t[0] >= clause.thanks[0].start or t not in clause.names]
-                # "Thanks, but that doesn't answer my question": a plain thanks beside a complaint is manners.
-                routine = routine or (bool(sentence_complaints) and not emphatic and not thanked)
+                # "Thanks, but that doesn't answer my question": a plain thanks beside a complaint is manners;
+                # so is a sign-off ("Cheers,\nKwame") with only a signature after it.
+                rest = text[clause.thanks[-1].end:]
+                sign_off = bool(SIGN_OFF.match(rest)) and len(rest.split()) <= 4
+                routine = routine or sign_off or (bool(sentence_complaints) and not emphatic and not thanked)
+                if sign_off:
+                    thanked = []
                 thanks_sentences.append((index, emphatic or bool(thanked), routine, thanked))
                 spans += clause.thanks
 
     request_count = len(request_sentences)
     last_request = max(request_sentences, default=-1)
-    counted_thanks = False
+    counted_thanks = strong_thanks = False
     for index, emphatic, routine, thanked in thanks_sentences:
         if routine or sarcastic and not praise_sentences:
+            continue
+        if complaint_count and not emphatic:  # "Order wrong again. Thanks." is manners
             continue
         # Thanks count when nothing is asked, or when emphatic and not the closing line of a request.
         if request_count == 0 or (emphatic and index < last_request):
             counted_thanks = True
+            strong_thanks = strong_thanks or emphatic
             praise(thanked)
     if request_count == 0:
         for index, words, targets in weak_named:
@@ -536,7 +548,8 @@ def classify(message: str) -> Classification:
         names = []
         spans = [s for s in spans if s.label not in ("praise", "name", "thanks")]
     spans.sort(key=lambda s: (s.start, s.end))
-    return Classification(kind, names, spans)
+    strong = has_praise and bool(praise_sentences or strong_thanks or names)
+    return Classification(kind, names, spans, strong)
 
 
 LEXICONS_NOT_NAMES.extend([STRONG_PRAISE, WEAK_PRAISE, THANKS, COMPLAINT, INTENSIFIER, REQUEST])

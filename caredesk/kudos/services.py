@@ -100,10 +100,12 @@ def match_names(names: list[str], ticket: Ticket) -> list[User]:
         )
     )
     candidates = {u.pk: u for u in team_staff + worked}.values()
+    # "Thanks so much! Grace" signed by a customer called Grace thanks nobody by name.
+    customer_words = set(_key(ticket.customer.name).split()) if ticket.customer_id else set()
     found: list[User] = []
     for name in names:
         words = [w for w in _key(name).split() if w not in TITLES]
-        if not words:
+        if not words or set(words) <= customer_words:
             continue
         wanted = " ".join(words)
         full = [u for u in candidates if _key(f"{u.first_name} {u.last_name}") == wanted]
@@ -118,10 +120,19 @@ def match_names(names: list[str], ticket: Ticket) -> list[User]:
     return found
 
 
+def _without_signature(text: str) -> str:
+    """The message without its sign-off and signature ("Many thanks,\nCharlotte T"): the last short lines
+    that do not end a sentence, as long as something is left."""
+    lines = text.splitlines()
+    while len(lines) > 1 and (not lines[-1].strip() or (len(lines[-1].split()) <= 3 and not lines[-1].strip().endswith((".", "!", "?")))):
+        lines.pop()
+    return "\n".join(lines).strip()
+
+
 def praise_excerpt(message_text: str, result: Classification) -> str:
     """The customer's words of praise: the whole message for a compliment, the sentences that praise for a
     mixed one (so the wall shows no complaint), cut to EXCERPT characters."""
-    text = message_text.strip()
+    text = _without_signature(message_text.strip())
     if result.kind == "mixed":
         praising = [s for s in result.spans if s.label in ("praise", "thanks", "name")]
         kept = [
@@ -143,7 +154,7 @@ def route_message(message: Message, *, notify: bool = True) -> list[Kudos]:
     if message.kind != Message.Kind.CUSTOMER:
         return []
     result = classify(message.body_text)
-    if result.kind not in ("compliment", "mixed"):
+    if result.kind not in ("compliment", "mixed") or not result.strong:
         return []
     ticket = message.ticket
     people = match_names(result.praised_names, ticket)
