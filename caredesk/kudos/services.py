@@ -200,7 +200,9 @@ def backfill(*, since: datetime | None = None) -> int:
         messages = messages.filter(created_at__gte=since)
     before = Kudos.objects.count()
     for message in messages.iterator(chunk_size=500):
-        route_message(message, notify=False)
+        # The event is dated when the praise arrived, as it would have been live.
+        with clock.travel_to(message.created_at):
+            route_message(message, notify=False)
     return Kudos.objects.count() - before
 
 
