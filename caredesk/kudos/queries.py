@@ -97,7 +97,3 @@ def praisable_people(user):
         .order_by("first_name", "last_name", "email")
     )
 
-
-def kudos_message_ids(ticket) -> set[int]:
-    """The customer messages on `ticket` that gave someone kudos (the ticket page's compliment mark)."""
-    return set(Kudos.objects.filter(ticket=ticket, message__isnull=False).values_list("message_id", flat=True))

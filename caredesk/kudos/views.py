@@ -8,6 +8,7 @@ status 422, and nothing is saved.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caredesk.accounts import permissions
@@ -73,6 +74,6 @@ def log(request):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Compliment logged for %(person)s.") % {"person": kudos.person})
-                return redirect(f"{request.path[:-4]}?team={kudos.team_id}")
+                return redirect(f"{reverse('kudos:wall')}?team={kudos.team_id}")
         return render(request, "kudos/log.html", {"form": form}, status=422)
     return render(request, "kudos/log.html", {"form": form})
