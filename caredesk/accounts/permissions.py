@@ -261,3 +261,45 @@ def can_score_replies(user) -> bool:
 def can_see_reply_scores(user, ticket) -> bool:
     """The stored scores of a ticket's replies: staff who may see the ticket; never customers."""
     return is_staff_member(user) and can_see_ticket(user, ticket)
+
+
+# --- kudos ---
+
+
+def kudos_wall_teams(user):
+    """Teams whose kudos wall `user` sees: staff (sales too: praise is good news to share) see the walls of
+    the teams they may see, so a private team's wall only its members (and admins)."""
+    if is_admin(user):
+        return Team.objects.all()
+    if not is_staff_member(user):
+        return Team.objects.none()
+    return Team.objects.filter(Q(is_private=False) | Q(pk__in=member_team_ids(user)))
+
+
+def can_see_kudos_wall(user, team: Team) -> bool:
+    return is_staff_member(user) and can_see_team(user, team)
+
+
+def can_see_kudos_of(user, person) -> bool:
+    """A person's kudos page: themselves, admins, and staff who may see one of the person's teams (the page
+    then lists only the compliments on walls they may see)."""
+    if not is_staff_member(user) or not person.is_active:
+        return False
+    if user.pk == person.pk or is_admin(user):
+        return True
+    return kudos_wall_teams(user).filter(memberships__user=person).exists()
+
+
+def can_log_kudos(user) -> bool:
+    """Log a compliment received elsewhere: those who work tickets (never sales or customers)."""
+    return can_work(user)
+
+
+def can_receive_kudos(person, team: Team) -> bool:
+    """Who a compliment on `team`'s wall can be for: an active agent, lead or admin who is a member."""
+    return _active(person) and person.is_agent_like and team.memberships.filter(user=person).exists()
+
+
+def can_classify_messages(user) -> bool:
+    """The classify endpoint: staff (it reads customers' words the way the desk does); never customers."""
+    return is_staff_member(user)

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     TARGET_BREACHED = "target_breached", _("To the owner: a service target was missed")
     PROMISE_DUE = "promise_due", _("To the promise's owner: a promise falls due soon")
     AUTOMATION_NOTICE = "automation_notice", _("To an agent: a notice sent by an automation rule")
+    COMPLIMENT = "compliment", _("To the praised person and their team's leads: a customer's compliment")
 
 
 # Kinds that answer a customer automatically: the loop breaker counts them (mail/outbox.py).
@@ -35,6 +36,7 @@ SUBJECTS = {
     Kind.TARGET_BREACHED: "[{{ ticket.reference }}] {{ target.name }} target missed: {{ ticket.subject }}",
     Kind.PROMISE_DUE: "[{{ ticket.reference }}] Promise due {{ promise.due }}: {{ promise.what }}",
     Kind.AUTOMATION_NOTICE: "[{{ ticket.reference }}] {{ rule.name }}: {{ ticket.subject }}",
+    Kind.COMPLIMENT: "A compliment for {{ agent.name }}{% if ticket.reference %} [{{ ticket.reference }}]{% endif %}",
 }
 
 BODIES = {
@@ -106,5 +108,13 @@ It is due {{ promise.due }}. Mark it kept on the ticket once it is done; if it i
 {{ note }}{% endif %}
 
 {{ ticket.url }}
+""",
+    Kind.COMPLIMENT: """{% if customer.name %}{{ customer.name }}{% else %}A customer{% endif %} had kind words for {{ agent.name }}{% if ticket.reference %} on {{ ticket.reference }} "{{ ticket.subject }}"{% endif %} ({{ compliment.source }}{% if compliment.logged_by %}, passed on by {{ compliment.logged_by }}{% endif %}):
+
+    {{ compliment.text }}
+
+Well done, and thank you. It is on the {{ team.name }} kudos wall: {{ compliment.wall_url }}
+{% if ticket.url %}
+{{ ticket.url }}{% endif %}
 """,
 }

@@ -43,5 +43,15 @@ def context(kind: str) -> dict:
             "rule": {"name": "Urgent tickets waiting an hour"},
             "note": "Nobody has answered this urgent ticket for an hour.",
         },
+        Kind.COMPLIMENT: {
+            "agent": AGENT,
+            "compliment": {
+                "text": "Alice was brilliant: the pies came the same afternoon. Please thank her from me!",
+                "source": "Email",
+                "logged_by": "",
+                "url": "https://desk.example.com/kudos/people/7/",
+                "wall_url": "https://desk.example.com/kudos/?team=2",
+            },
+        },
     }[Kind(kind)]
     return {**COMMON, **extra}

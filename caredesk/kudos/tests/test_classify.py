@@ -1,0 +1,117 @@
+"""The inbound-message classifier: each kind, praised names, names that are not praised, other languages,
+sarcasm, and text it cannot read."""
+
+import pytest
+
+from caredesk.kudos.classify import MAX_CHARS, classify
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "names"),
+    [
+        ("Just wanted to say Priya was brilliant on the phone today.", "compliment", ["Priya"]),
+        ("Thank you to Tom Baker for sorting my refund so quickly.", "compliment", ["Tom Baker"]),
+        ("A big thanks to Anna and Joe, you were both so patient with me.", "compliment", ["Anna", "Joe"]),
+        ("I spoke to Chloe, who was amazing.", "compliment", ["Chloe"]),
+        ("Thanks so much!", "compliment", []),
+        ("My parcel never arrived and nobody answers the phone.", "complaint", []),
+        ("Could you send me the March invoice please?", "question", []),
+        ("Tom was lovely, but the parcel is still missing.", "mixed", ["Tom"]),
+        ("Love your veg boxes! Do you deliver to Otley?", "mixed", []),
+    ],
+)
+def test_each_kind_and_the_names_it_praises(message, kind, names):
+    result = classify(message)
+    assert (result.kind, result.praised_names) == (kind, names)
+
+
+def test_a_routine_thanks_at_the_end_of_a_question_is_not_a_compliment():
+    assert classify("Where is my order 55120? Thanks").kind == "question"
+    assert classify("Thanks in advance, when will the engineer come?").kind == "question"
+
+
+def test_emphatic_thanks_before_a_request_is_praise_and_a_request():
+    result = classify("Thank you so much for sorting the refund, Ruth! Could you also close my old account?")
+    assert (result.kind, result.praised_names) == ("mixed", ["Ruth"])
+
+
+def test_a_named_person_who_is_not_praised_is_not_listed():
+    assert classify("I spoke to Dan, no help at all.").praised_names == []
+    assert classify("Dan was rude but Priya was brilliant.").praised_names == ["Priya"]
+    assert classify("Could you ask Gemma to ring me back?").praised_names == []
+
+
+def test_negated_praise_is_a_complaint():
+    assert classify("The driver was not friendly and not helpful.").kind == "complaint"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The delivery was late AGAIN. Thanks a lot.",
+        "Brilliant, my parcel is lost again.",
+        "Thanks for nothing. I'll take my business elsewhere.",
+        "Waited in all day. No van, no call. Thanks a bunch.",
+    ],
+)
+def test_sarcasm_is_a_complaint_that_praises_nobody(message):
+    result = classify(message)
+    assert (result.kind, result.praised_names) == ("complaint", [])
+    assert any(span.label == "sarcasm" for span in result.spans)
+
+
+def test_thanks_a_lot_without_a_complaint_is_sincere():
+    result = classify("Thanks a lot for your help today Mia, you made a stressful morning much easier.")
+    assert (result.kind, result.praised_names) == ("compliment", ["Mia"])
+
+
+def test_a_problem_put_right_by_the_person_praised_is_a_compliment():
+    result = classify("The box arrived damaged but Lisa sorted a replacement straight away, thank you so much!")
+    assert (result.kind, result.praised_names) == ("compliment", ["Lisa"])
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "names"),
+    [
+        ("Merci beaucoup à Sophie, elle a été très aimable.", "compliment", ["Sophie"]),
+        ("Le colis est arrivé cassé et personne ne répond. C'est inadmissible.", "complaint", []),
+        ("Vielen Dank an Frau Schmidt, sie war sehr hilfsbereit.", "compliment", ["Schmidt"]),
+        ("Ich warte seit zwei Wochen auf mein Paket. Das ist inakzeptabel.", "complaint", []),
+        ("¡Muchas gracias a Lucía, fue muy amable!", "compliment", ["Lucía"]),
+        ("Quisiera saber si puedo cambiar la fecha de entrega.", "question", []),
+        ("Dziękuję bardzo, pani Ania była bardzo pomocna.", "compliment", ["Ania"]),
+        ("Czy mogę zmienić adres dostawy?", "question", []),
+        ("Heel erg bedankt aan Sanne, ze was super vriendelijk.", "compliment", ["Sanne"]),
+        ("Het pakket is kapot aangekomen.", "complaint", []),
+        ("Grazie mille a Marco, gentilissimo!", "compliment", ["Marco"]),
+        ("Il pacco è arrivato in ritardo e danneggiato.", "complaint", []),
+        ("Diolch yn fawr i Rhys, roedd e'n wych.", "compliment", ["Rhys"]),
+        ("Mae'r parsel wedi torri ac mae'n hwyr.", "complaint", []),
+    ],
+)
+def test_common_praise_and_complaint_words_in_other_languages(message, kind, names):
+    result = classify(message)
+    assert (result.kind, result.praised_names) == (kind, names)
+
+
+@pytest.mark.parametrize(
+    "message", ["", "   \n", "我的包裹在哪里？", "Где моя посылка", "😀😀😀", "\x00\x01\x02", "ﬁ" * 10, "İİİ was brilliant"]
+)
+def test_text_it_cannot_read_falls_back_without_breaking(message):
+    result = classify(message)
+    assert result.kind in ("question", "compliment")
+
+
+def test_unknown_script_is_a_question_with_nobody_praised():
+    assert (classify("我的包裹在哪里？").kind, classify("我的包裹在哪里？").praised_names) == ("question", [])
+
+
+def test_spans_point_at_the_words_that_decided():
+    message = "Priya was brilliant, thank you."
+    spans = {(span.label, message[span.start:span.end]) for span in classify(message).spans}
+    assert {("name", "Priya"), ("praise", "brilliant"), ("thanks", "thank you")} <= spans
+
+
+def test_text_past_the_limit_is_not_read():
+    result = classify("x " * MAX_CHARS + " Priya was brilliant")
+    assert (result.kind, result.praised_names) == ("question", [])
