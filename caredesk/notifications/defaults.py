@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     TARGET_BREACHED = "target_breached", _("To the owner: a service target was missed")
     PROMISE_DUE = "promise_due", _("To the promise's owner: a promise falls due soon")
     AUTOMATION_NOTICE = "automation_notice", _("To an agent: a notice sent by an automation rule")
+    SURVEY = "survey", _("To the customer: how did we do? (one-click survey after solving)")
+    SURVEY_FOLLOW_UP = "survey_follow_up", _("To the team's leads: a customer gave a low survey score")
 
 
 # Kinds that answer a customer automatically: the loop breaker counts them (mail/outbox.py).
@@ -35,6 +37,8 @@ SUBJECTS = {
     Kind.TARGET_BREACHED: "[{{ ticket.reference }}] {{ target.name }} target missed: {{ ticket.subject }}",
     Kind.PROMISE_DUE: "[{{ ticket.reference }}] Promise due {{ promise.due }}: {{ promise.what }}",
     Kind.AUTOMATION_NOTICE: "[{{ ticket.reference }}] {{ rule.name }}: {{ ticket.subject }}",
+    Kind.SURVEY: "How did we do? {{ ticket.subject }} [{{ ticket.reference }}]",
+    Kind.SURVEY_FOLLOW_UP: "[{{ ticket.reference }}] Low {{ survey.kind }} score ({{ survey.score }}): {{ ticket.subject }}",
 }
 
 BODIES = {
@@ -104,6 +108,27 @@ It is due {{ promise.due }}. Mark it kept on the ticket once it is done; if it i
     Kind.AUTOMATION_NOTICE: """The automation rule "{{ rule.name }}" asks you to look at {{ ticket.reference }} "{{ ticket.subject }}".
 {% if note %}
 {{ note }}{% endif %}
+
+{{ ticket.url }}
+""",
+    Kind.SURVEY: """Hello {{ customer.first_name }},
+
+We have solved your request {{ ticket.reference }}:
+
+    {{ ticket.subject }}
+
+Would you tell us how we did? One click is enough.
+{% for survey in surveys %}
+{{ survey.question }}
+{% for link in survey.links %}    {{ link.label }}: {{ link.url }}
+{% endfor %}{% endfor %}
+After your click you can add a comment, and change your answer for {{ change_days }} days. You can also answer in our portal: {{ portal_url }}
+""",
+    Kind.SURVEY_FOLLOW_UP: """{{ customer.name }} answered the {{ survey.kind }} survey on {{ ticket.reference }} "{{ ticket.subject }}" with {{ survey.score }}.
+{% if survey.comment %}
+Their comment: {{ survey.comment }}
+{% endif %}
+Look into it and mark the follow-up handled with a note: {{ follow_ups_url }}
 
 {{ ticket.url }}
 """,
