@@ -134,13 +134,13 @@ def rate_teams(user) -> list:
     return conversations.teams_for(user)
 
 
-def rates(user, *, team=None, days: int = 30) -> dict:
+def rates(user, *, team=None, days: int = 30, teams: list | None = None) -> dict:
     """Sent, answered, rate, average and distribution per kind (and scale), plus the latest comments,
     for surveys sent in the last `days` days to teams `user` may see (or one of them)."""
     if days not in PERIODS:
         days = 30
     since = clock.now() - timedelta(days=days)
-    teams = [team] if team is not None else rate_teams(user)
+    teams = [team] if team is not None else (rate_teams(user) if teams is None else teams)
     scope = Q(team__in=teams) if not permissions.is_admin(user) or team is not None else Q()
     rows = (
         Survey.objects.filter(scope, sent_at__gte=since)

@@ -79,7 +79,7 @@ def rates(request):
     if form.is_bound and form.is_valid():
         team = form.teams.get(form.cleaned_data["team"]) if form.cleaned_data["team"] else None
         days = form.cleaned_data["days"] or 30
-    context = {"form": form, "team": team, **queries.rates(request.user, team=team, days=days)}
+    context = {"form": form, "team": team, **queries.rates(request.user, team=team, days=days, teams=teams)}
     template = "surveys/_rates.html" if request.headers.get("HX-Request") == "true" else "surveys/rates.html"
     return render(request, template, context)
 
