@@ -144,19 +144,29 @@ def rates(user, *, team=None, days: int = 30, teams: list | None = None) -> dict
     scope = Q(team__in=teams) if not permissions.is_admin(user) or team is not None else Q()
     rows = (
         Survey.objects.filter(scope, sent_at__gte=since)
-        .values("kind", "scale", "score")
+        .values("team_id", "kind", "scale", "score")
         .annotate(n=Count("id"))
         .order_by()
     )
     figures: dict[tuple, Figures] = {}
+    by_team: dict[tuple, Figures] = {}
     for row in rows:
+        # The same rows, summed per team and kind, for the table under the cards.
+        per_team = by_team.setdefault(
+            (row["team_id"], row["kind"], row["scale"]), Figures(row["kind"], Kind(row["kind"]).label, row["scale"])
+        )
+        per_team.sent += row["n"]
+        if row["score"] is not None:
+            per_team.answered += row["n"]
+            per_team.total += row["score"] * row["n"]
+            per_team.distribution[row["score"]] = per_team.distribution.get(row["score"], 0) + row["n"]
         key = (row["kind"], row["scale"])
         fig = figures.setdefault(key, Figures(row["kind"], Kind(row["kind"]).label, row["scale"]))
         fig.sent += row["n"]
         if row["score"] is not None:
             fig.answered += row["n"]
             fig.total += row["score"] * row["n"]
-            fig.distribution[row["score"]] = row["n"]
+            fig.distribution[row["score"]] = fig.distribution.get(row["score"], 0) + row["n"]
     order = {Kind.CSAT: 0, Kind.CES: 1, Kind.NPS: 2}
     comments = list(
         Survey.objects.filter(scope, answered_at__gte=since)
@@ -164,8 +174,16 @@ def rates(user, *, team=None, days: int = 30, teams: list | None = None) -> dict
         .select_related("ticket", "team")
         .order_by("-answered_at", "-id")[:LATEST_COMMENTS]
     )
+    names = {t.pk: t.name for t in teams}
+    team_rows = [
+        {"team": names.get(team_id, "–"), "figures": fig}
+        for (team_id, _kind, _scale), fig in sorted(
+            by_team.items(), key=lambda item: (names.get(item[0][0], ""), order[item[0][1]], item[0][2])
+        )
+    ]
     return {
         "figures": sorted(figures.values(), key=lambda f: (order[f.kind], f.scale)),
+        "team_rows": team_rows,
         "comments": comments,
         "since": since,
         "days": days,

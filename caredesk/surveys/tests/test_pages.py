@@ -159,6 +159,24 @@ def test_rates_count_sent_answered_and_the_distribution(client, ticket_factory, 
     assert "Great" in page
 
 
+def test_rates_are_broken_down_by_team_and_filtered_to_one(client, ticket_factory, miggins, billing, deliveries, alice, charlie, ada):
+    for team, owner, scores in ((billing, alice, (1, 1, 0)), (deliveries, charlie, (1,))):
+        for score in scores:
+            t = ticket_factory.create(customer=miggins, team=team, owner=owner, by=owner)
+            (survey,) = sent(t, by=owner)
+            services.answer(survey, score=score)
+    client.force_login(ada)
+    from caredesk.surveys import queries
+
+    figures = queries.rates(ada, days=30)
+    by_team = {(row["team"], row["figures"].kind): (row["figures"].sent, row["figures"].answered, row["figures"].headline)
+               for row in figures["team_rows"]}
+    assert by_team == {("Billing", "csat"): (3, 3, "67%"), ("Deliveries", "csat"): (1, 1, "100%")}
+    page = client.get(f"/surveys/?team={deliveries.pk}&days=7").content.decode()
+    assert '<div class="fs-5 fw-semibold figure-sent">1</div>' in page
+    assert "<td class=\"ps-3\">Billing</td>" not in page
+
+
 def test_an_agent_cannot_see_the_rates(client, alice):
     client.force_login(alice)
     assert client.get("/surveys/").status_code == 403
