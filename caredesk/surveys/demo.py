@@ -53,7 +53,7 @@ NOTES = (
 
 
 def _score(rng: random.Random, kind: str, scale: str) -> int:
-    good = rng.random() < 0.8
+    good = rng.random() < 0.87
     if scale == Scale.GOOD_BAD:
         return 1 if good else 0
     if scale == Scale.ONE_TO_FIVE:

@@ -258,3 +258,14 @@ def test_only_admins_change_survey_settings(client, request, who):
     assert client.get("/surveys/settings/").status_code == 403
     assert client.post("/surveys/settings/", {"enabled": "on", "csat": "on"}).status_code == 403
     assert not SurveySettings.objects.exists()
+
+
+def test_the_ticket_timeline_shows_the_survey_and_its_answers(client, ticket, alice):
+    (survey,) = sent(ticket, by=alice, csat_scale="1-5")
+    services.answer(survey, score=2)
+    services.answer(survey, score=4)
+    client.force_login(alice)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Survey sent to the customer: CSAT (1-5)" in page
+    assert "The customer answered CSAT: <strong>2/5</strong>" in page
+    assert "The customer changed their CSAT answer to <strong>4/5</strong>" in page
