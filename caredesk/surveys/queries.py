@@ -8,6 +8,7 @@ however many tickets the desk holds.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,6 +24,7 @@ PERIODS = (7, 30, 90)
 LATEST_COMMENTS = 10
 FOLLOW_UPS_PAGE = 50
 NAV_COUNT_LIMIT = 99
+NAV_COUNT_FOR = 30  # seconds
 
 
 def leads_of(team_id: int) -> QuerySet:
@@ -70,11 +72,23 @@ def follow_up_for(user, follow_up_id: int) -> FollowUp:
 
 
 def open_follow_up_count(user) -> int:
-    """Open follow-ups waiting for `user`, counted up to NAV_COUNT_LIMIT + 1 (the nav says "99+")."""
+    """Open follow-ups waiting for `user`, counted up to NAV_COUNT_LIMIT + 1 (the nav says "99+") over the
+    open-follow-ups index, remembered NAV_COUNT_FOR seconds per person (per process), as the
+    escalations link does: the nav is on every page."""
     if not permissions.can_see_survey_rates(user):
         return 0
-    ids = FollowUp.objects.filter(permissions.visible_follow_ups(user), state=FollowUp.State.OPEN).values("pk")
-    return ids[: NAV_COUNT_LIMIT + 1].count()
+    key, cache = f"survey-follow-ups:{user.pk}", caches["local"]
+    count = cache.get(key)
+    if count is None:
+        ids = FollowUp.objects.filter(permissions.visible_follow_ups(user), state=FollowUp.State.OPEN).values("pk")
+        count = ids[: NAV_COUNT_LIMIT + 1].count()
+        cache.set(key, count, NAV_COUNT_FOR)
+    return count
+
+
+def forget_count(user) -> None:
+    """Count afresh on the next page (after `user` handled a follow-up)."""
+    caches["local"].delete(f"survey-follow-ups:{user.pk}")
 
 
 # Response rates ---------------------------------------------------------------------------------

@@ -85,6 +85,14 @@ def rates(request):
 
 
 @staff_required
+def nav_count(request):
+    """The nav link's badge: open follow-ups for the viewer (cached per person, queries.open_follow_up_count)."""
+    count = queries.open_follow_up_count(request.user)
+    shown = f"{queries.NAV_COUNT_LIMIT}+" if count > queries.NAV_COUNT_LIMIT else count
+    return render(request, "surveys/_nav_count.html", {"count": count, "shown": shown})
+
+
+@staff_required
 def follow_ups(request):
     if not permissions.can_see_survey_rates(request.user):
         raise PermissionDenied
@@ -104,6 +112,7 @@ def handle(request, follow_up_id: int):
     if form.is_valid():
         try:
             follow_up = services.handle(follow_up, by=request.user, note=form.cleaned_data["note"])
+            queries.forget_count(request.user)
         except ValidationError as exc:
             error = _errors(exc)
     else:

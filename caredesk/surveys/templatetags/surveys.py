@@ -15,11 +15,10 @@ def surveys_nav(context) -> dict:
     request = context.get("request")
     if request is None or not permissions.can_see_survey_rates(request.user):
         return {"show": False}
-    count = queries.open_follow_up_count(request.user)
+    # The count of open follow-ups is fetched after the page loads (views.nav_count): the nav is on every
+    # page, and a page's own queries stay its own.
     return {
         "show": True,
-        "count": count,
-        "shown": f"{queries.NAV_COUNT_LIMIT}+" if count > queries.NAV_COUNT_LIMIT else count,
         "active": request.path.startswith("/surveys/"),
         "admin": permissions.can_edit_survey_settings(request.user),
     }
@@ -27,8 +26,9 @@ def surveys_nav(context) -> dict:
 
 @register.simple_tag(takes_context=True)
 def customer_surveys(context, ticket) -> list:
-    """The surveys of the ticket's latest solve, for its customer in the portal (nobody else)."""
+    """The surveys of the ticket's latest solve, for its customer in the portal (nobody else), while the
+    ticket is solved or closed (a reopened ticket is not asked about until it is solved again)."""
     request = context.get("request")
-    if request is None or not permissions.can_answer_survey(request.user, ticket):
+    if ticket.status not in ("solved", "closed") or request is None or not permissions.can_answer_survey(request.user, ticket):
         return []
     return queries.of_ticket(ticket)
