@@ -303,3 +303,36 @@ def can_receive_kudos(person, team: Team) -> bool:
 def can_classify_messages(user) -> bool:
     """The classify endpoint: staff (it reads customers' words the way the desk does); never customers."""
     return is_staff_member(user)
+
+
+# --- surveys ---
+
+
+def can_edit_survey_settings(user) -> bool:
+    """Which surveys are sent, when and how: admins only."""
+    return is_admin(user)
+
+
+def can_see_survey_rates(user) -> bool:
+    """The response-rates page: team leads and admins (its rows are still limited to teams they see)."""
+    return is_admin(user) or (_active(user) and user.role == User.Role.LEAD)
+
+
+def visible_follow_ups(user) -> Q:
+    """A filter on surveys.FollowUp: admins see all, leads those of the teams they lead, nobody else any
+    (an agent's low score goes to their lead, not to their colleagues)."""
+    if is_admin(user):
+        return Q()
+    if leads := lead_team_ids(user):
+        return Q(team_id__in=leads)
+    return NOTHING
+
+
+def can_handle_follow_up(user, follow_up) -> bool:
+    """Mark a follow-up handled: admins, and leads of its team (visible_follow_ups agrees)."""
+    return is_admin(user) or follow_up.team_id in lead_team_ids(user)
+
+
+def can_answer_survey(user, ticket) -> bool:
+    """Answer a survey in the portal: the ticket's own customer (answer links need no log-in)."""
+    return can_answer_as_customer(user, ticket)

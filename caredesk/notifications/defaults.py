@@ -20,6 +20,8 @@ class Kind(models.TextChoices):
     PROMISE_DUE = "promise_due", _("To the promise's owner: a promise falls due soon")
     AUTOMATION_NOTICE = "automation_notice", _("To an agent: a notice sent by an automation rule")
     COMPLIMENT = "compliment", _("To the praised person and their team's leads: a customer's compliment")
+    SURVEY = "survey", _("To the customer: how did we do? (one-click survey after solving)")
+    SURVEY_FOLLOW_UP = "survey_follow_up", _("To the team's leads: a customer gave a low survey score")
 
 
 # Kinds that answer a customer automatically: the loop breaker counts them (mail/outbox.py).
@@ -37,6 +39,8 @@ SUBJECTS = {
     Kind.PROMISE_DUE: "[{{ ticket.reference }}] Promise due {{ promise.due }}: {{ promise.what }}",
     Kind.AUTOMATION_NOTICE: "[{{ ticket.reference }}] {{ rule.name }}: {{ ticket.subject }}",
     Kind.COMPLIMENT: "A compliment for {{ agent.name }}{% if ticket.reference %} [{{ ticket.reference }}]{% endif %}",
+    Kind.SURVEY: "How did we do? {{ ticket.subject }} [{{ ticket.reference }}]",
+    Kind.SURVEY_FOLLOW_UP: "[{{ ticket.reference }}] Low {{ survey.kind }} score ({{ survey.score }}): {{ ticket.subject }}",
 }
 
 BODIES = {
@@ -116,5 +120,26 @@ It is due {{ promise.due }}. Mark it kept on the ticket once it is done; if it i
 Well done, and thank you. It is on the {{ team.name }} kudos wall: {{ compliment.wall_url }}
 {% if ticket.url %}
 {{ ticket.url }}{% endif %}
+""",
+    Kind.SURVEY: """Hello {{ customer.first_name }},
+
+We have solved your request {{ ticket.reference }}:
+
+    {{ ticket.subject }}
+
+Would you tell us how we did? One click is enough.
+{% for survey in surveys %}
+{{ survey.question }}
+{% for link in survey.links %}    {{ link.label }}: {{ link.url }}
+{% endfor %}{% endfor %}
+After your click you can add a comment, and change your answer for {{ change_days }} days. You can also answer in our portal: {{ portal_url }}
+""",
+    Kind.SURVEY_FOLLOW_UP: """{{ customer.name }} answered the {{ survey.kind }} survey on {{ ticket.reference }} "{{ ticket.subject }}" with {{ survey.score }}.
+{% if survey.comment %}
+Their comment: {{ survey.comment }}
+{% endif %}
+Look into it and mark the follow-up handled with a note: {{ follow_ups_url }}
+
+{{ ticket.url }}
 """,
 }

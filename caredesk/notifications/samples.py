@@ -53,5 +53,22 @@ def context(kind: str) -> dict:
                 "wall_url": "https://desk.example.com/kudos/?team=2",
             },
         },
+        Kind.SURVEY: {
+            "change_days": 7,
+            "surveys": [
+                {
+                    "question": "How would you rate the help you received?",
+                    "links": [
+                        {"label": "Good", "url": "https://desk.example.com/surveys/answer/eyJzIjo1fQ:1vX/"},
+                        {"label": "Bad", "url": "https://desk.example.com/surveys/answer/eyJzIjo1fR:1vY/"},
+                    ],
+                }
+            ],
+        },
+        Kind.SURVEY_FOLLOW_UP: {
+            "agent": {"name": "Lena Lead", "first_name": "Lena"},
+            "survey": {"kind": "CSAT", "score": "Bad", "comment": "Nobody told me the refund would take ten days."},
+            "follow_ups_url": "https://desk.example.com/surveys/follow-ups/",
+        },
     }[Kind(kind)]
     return {**COMMON, **extra}
