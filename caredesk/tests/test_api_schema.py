@@ -116,6 +116,8 @@ def test_openapi_document_lists_every_endpoint(client):
         ("POST", "/api/v1/tickets/{ticket_id}/escalate"),
         ("POST", "/api/v1/escalations/{escalation_id}/resolve"),
         ("POST", "/api/v1/quality/score"),
+        ("POST", "/api/v1/quality/classify"),
+        ("GET", "/api/v1/surveys"),
     }
 
 
