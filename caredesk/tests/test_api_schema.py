@@ -115,6 +115,9 @@ def test_openapi_document_lists_every_endpoint(client):
         ("POST", "/api/v1/promises/{promise_id}/cancel"),
         ("POST", "/api/v1/tickets/{ticket_id}/escalate"),
         ("POST", "/api/v1/escalations/{escalation_id}/resolve"),
+        ("POST", "/api/v1/tickets/{ticket_id}/reviews"),
+        ("GET", "/api/v1/reviews/{review_id}"),
+        ("GET", "/api/v1/coaching/library"),
     }
 
 
