@@ -102,7 +102,8 @@ def reviews(request):
     return render(
         request, "coaching/reviews.html",
         {"waiting": queries.waiting(request.user), "page": page,
-         "teams": [(team, services.settings_of(team)) for team in teams], "is_reviewer": bool(teams)},
+         "teams": [(team, services.settings_of(team)) for team in teams], "is_reviewer": bool(teams),
+         "agents": queries.agents_for(request.user) if teams else []},
     )
 
 

@@ -194,6 +194,13 @@ def test_agents_cannot_mark_examples_and_customer_messages_cannot_be_marked(clie
 # Team settings -------------------------------------------------------------------------------------
 
 
+def test_the_reviews_list_links_a_lead_to_their_agents_coaching_pages(client, alice, bob, charlie, lena):
+    client.force_login(lena)
+    body = client.get("/coaching/reviews/").content.decode()
+    assert f"/coaching/agents/{alice.pk}/" in body and f"/coaching/agents/{bob.pk}/" in body
+    assert f"/coaching/agents/{charlie.pk}/" not in body
+
+
 def test_a_lead_changes_their_teams_sample_and_no_other(client, billing, deliveries, lena):
     client.force_login(lena)
     response = client.post(f"/coaching/teams/{billing.pk}/settings", {"sample_enabled": "on", "sample_per_agent": "5"})
@@ -225,8 +232,8 @@ def test_the_reviews_list_queries_do_not_grow_with_reviews(client, ticket_factor
     for count in (2, 25):
         _reviews(ticket_factory, miggins, billing, alice, make_review, count)
         client.get("/coaching/reviews/")  # the nav's escalation count is cached from here on
-        # session, user, lena's teams, review count, settings teams, waiting items, review rows
-        with django_assert_num_queries(7):
+        # session, user, lena's teams, review count, settings teams, her agents, waiting items, review rows
+        with django_assert_num_queries(8):
             assert client.get("/coaching/reviews/").status_code == 200
 
 
