@@ -115,11 +115,16 @@ def _examples(rng: random.Random, teams: dict[str, Team], staff: dict[str, User]
         .select_related("ticket__team")
         .order_by("-created_at", "-id")[:3000]
     )
-    picked, seen_tags = [], {}
+    picked, seen_tags, seen_bodies = [], {}, set()
     for reply in replies:
         lowered = reply.body_text.lower()
         if len(reply.body_text) < 120 or sum(sign in lowered for sign in GOOD_SIGNS) < 2:
             continue
+        # The history reuses replies with another greeting: the library shows each wording once.
+        body = " ".join(lowered.split("\n", 1)[-1].split())[:200]
+        if body in seen_bodies:
+            continue
+        seen_bodies.add(body)
         tags = _tags(reply.ticket.subject + "\n" + reply.body_text)
         # Spread the dozen over situations rather than twelve refunds.
         if not tags or any(seen_tags.get(tag, 0) >= 3 for tag in tags):
