@@ -336,3 +336,68 @@ def can_handle_follow_up(user, follow_up) -> bool:
 def can_answer_survey(user, ticket) -> bool:
     """Answer a survey in the portal: the ticket's own customer (answer links need no log-in)."""
     return can_answer_as_customer(user, ticket)
+
+
+# --- coaching ---
+
+
+def can_review(user, ticket) -> bool:
+    """Review a conversation with the scorecard, or mark one of its replies as a training example:
+    admins, and the leads of the ticket's team (never agents, sales or customers; a lead of another team
+    may not, public team or private)."""
+    if is_admin(user):
+        return True
+    return ticket.team_id in lead_team_ids(user)
+
+
+def can_use_coaching(user) -> bool:
+    """The coaching pages and the training library: agents, leads and admins (sales and customers have
+    no coaching and see none of it)."""
+    return can_work(user)
+
+
+def coached_agents(user):
+    """The people whose coaching pages `user` may open: everyone for admins, the members of the teams a
+    lead leads (and the lead), an agent themselves only."""
+    if is_admin(user):
+        return User.objects.filter(is_active=True)
+    if not can_use_coaching(user):
+        return User.objects.none()
+    if leads := lead_team_ids(user):
+        return User.objects.filter(Q(memberships__team_id__in=leads) | Q(pk=user.pk)).distinct()
+    return User.objects.filter(pk=user.pk)
+
+
+def can_see_coaching_of(user, agent) -> bool:
+    """coached_agents(user) contains `agent`, without a query for admins and for one's own page."""
+    if not can_use_coaching(user):
+        return False
+    if is_admin(user) or user.pk == agent.pk:
+        return True
+    return bool(lead_team_ids(user) & member_team_ids(agent))
+
+
+def visible_reviews(user) -> Q:
+    """A filter on Review: all for admins, their teams' for leads (and the reviews of their own work),
+    an agent's own reviews for agents, none for sales and customers."""
+    if not can_use_coaching(user):
+        return NOTHING
+    if is_admin(user):
+        return Q()
+    own = Q(agent=user)
+    if leads := lead_team_ids(user):
+        return own | Q(ticket__team_id__in=leads)
+    return own
+
+
+def visible_training_examples(user) -> Q:
+    """A filter on TrainingExample: those on tickets `user` may see (a private team's replies stay in
+    the team), for agents, leads and admins."""
+    if not can_use_coaching(user):
+        return NOTHING
+    return _prefixed(visible_tickets(user), "ticket")
+
+
+def can_change_coaching_settings(user, team: Team) -> bool:
+    """A team's weekly review sample (on or off, how many): its leads and admins."""
+    return is_admin(user) or team.pk in lead_team_ids(user)
