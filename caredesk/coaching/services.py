@@ -342,10 +342,30 @@ def standard_section(agent: User, viewer: User) -> tuple[str, str, dict] | None:
     return None
 
 
+QUALITY_DAYS = 90  # reply scores are compared over this many days
+
+
 def reply_quality_section(agent: User, viewer: User) -> tuple[str, str, dict] | None:
-    """Reply-quality scores per behaviour and the agent's best replies (caredesk.quality.queries:
-    average_scores(agent_id=...), best_replies(agent_id, limit=5)). Not on this branch: wired at merge."""
-    return None
+    """The agent's reply-quality scores per behaviour against their teams' (the live scorer's stored
+    scores, caredesk.quality), and their best-scored replies the viewer may see."""
+    from caredesk.accounts import permissions
+    from caredesk.quality import queries as quality
+
+    since = clock.now() - timedelta(days=QUALITY_DAYS)
+    replies = quality.replies_scored(agent_id=agent.pk, since=since)
+    if not replies:
+        return None
+    own = quality.average_scores(agent_id=agent.pk, since=since)
+    team_ids = [team.pk for team in Team.objects.filter(memberships__user=agent)]
+    team = quality.average_scores(team_ids=team_ids, since=since) if team_ids else {}
+    rows = [(str(label), own[key], team.get(key)) for key, label in BEHAVIOURS.items()]
+    best = quality.best_replies(agent.pk, limit=10)
+    visible = set(
+        Ticket.objects.filter(permissions.visible_tickets(viewer), pk__in=[m.ticket_id for m in best]).values_list("pk", flat=True)
+    )
+    best = [message for message in best if message.ticket_id in visible][:3]
+    context = {"rows": rows, "replies": replies, "days": QUALITY_DAYS, "best": best}
+    return _("Reply quality, scored as written"), "coaching/_reply_quality.html", context
 
 
 SECTIONS = [standard_section, reply_quality_section]

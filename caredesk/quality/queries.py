@@ -16,12 +16,14 @@ from .models import BEHAVIOURS, ReplyScore
 PRESENT = 0.5
 
 
-def _scores(agent_id=None, team_id=None, since=None, until=None):
+def _scores(agent_id=None, team_id=None, since=None, until=None, team_ids=None):
     rows = ReplyScore.objects.all()
     if agent_id is not None:
         rows = rows.filter(agent_id=agent_id)
     if team_id is not None:
         rows = rows.filter(team_id=team_id)
+    if team_ids is not None:
+        rows = rows.filter(team_id__in=team_ids)
     if since is not None:
         rows = rows.filter(at__gte=since)
     if until is not None:
@@ -45,11 +47,14 @@ def _shares() -> dict:
     }
 
 
-def average_scores(agent_id=None, team_id=None, since: datetime | None = None, until: datetime | None = None) -> dict[str, float | None]:
+def average_scores(
+    agent_id=None, team_id=None, since: datetime | None = None, until: datetime | None = None, team_ids=None
+) -> dict[str, float | None]:
     """Per behaviour, the share (0..1) of scored replies where the behaviour is present, over the
-    replies of an agent and/or team sent in [since, until). None where there is no reply to count
-    (polite: no reply that asked anything). One query; replies_scored() gives how many were counted."""
-    result = _scores(agent_id, team_id, since, until).aggregate(**_shares())
+    replies of an agent and/or team (or any of `team_ids`) sent in [since, until). None where there is
+    no reply to count (polite: no reply that asked anything). One query; replies_scored() gives how many
+    were counted."""
+    result = _scores(agent_id, team_id, since, until, team_ids).aggregate(**_shares())
     return {behaviour: result[behaviour] for behaviour in BEHAVIOURS}
 
 

@@ -44,7 +44,20 @@ def test_the_page_lists_their_replies_in_the_library(reply, alice, bob, lena):
     assert services.coaching_page(bob, bob).training_examples == []
 
 
-def test_sections_from_other_apps_are_absent_until_wired(alice):
-    # Figures against the standard and reply-quality scores come from apps not on this branch:
-    # the page shows nothing rather than made-up numbers.
+def test_reply_quality_is_absent_for_an_agent_without_scored_replies(alice):
+    # No scored reply: no section, rather than a row of empty bars.
     assert services.coaching_page(alice, alice).sections == []
+
+
+def test_reply_quality_compares_the_agent_with_the_team_and_shows_their_best_replies(reply, alice, bob, lena):
+    from caredesk.quality import services as quality
+
+    quality.score_missing()
+    desk.reply(reply.ticket, by=bob, body="Send the form. We cannot do anything until you do.")
+    quality.score_missing()
+    (title, template, context), = services.coaching_page(alice, lena).sections
+    assert template == "coaching/_reply_quality.html"
+    assert context["replies"] == 1
+    rows = {label: (own, team) for label, own, team in context["rows"]}
+    assert rows["Empathy"] == (1.0, 0.5)  # alice's reply acknowledges the trouble, bob's does not
+    assert [message.pk for message in context["best"]] == [reply.pk]
