@@ -36,6 +36,16 @@ def _cues(*rows) -> list[Cue]:
 
 NAME = r"(?:(?:Mrs|Mr|Ms|Miss|Dr|Mx)\.? )?[A-Z][a-z]+"  # a first name as written after a greeting (matched case-sensitively below)
 
+# Actions an agent takes for a customer, as past participles (refunded, re-sent, set up...): the verb family
+# that says something was done, whoever the sentence names as doing it.
+DONE = (
+    r"(?:re-?)?(?:refunded|sent|arranged|booked|added|credited|cancell?ed|reset|updated|fixed|changed|ordered|"
+    r"issued|moved|applied|removed|unlocked|restored|posted|emailed|upgraded|extended|waived|reversed|corrected|"
+    r"scheduled|reserved|confirmed|dispatched|reactivated|cleared|paused|swapped|replaced|switched|generated|"
+    r"activated|repaired|released|approved|unblocked|paid|set up|sorted|done|made|put through|resolved|delivered|"
+    r"collected|packed|printed|signed|attached|created|rescheduled|rebooked|reissued|resent)"
+)
+
 LEXICONS: dict[str, list[Cue]] = {
     "warm": _cues(
         ("greeting", r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b", True),
@@ -59,6 +69,7 @@ LEXICONS: dict[str, list[Cue]] = {
         ("specific_number", r"(?:#|no\.?\s?)\s?\d{3,}|\b[A-Z]{2,4}-?\d{3,}\b|[£$€]\s?\d+(?:[.,]\d{2})?|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b", True),
         ("generic_contact", r"\bthank(?:s| you) for contacting\b|\bthank you for your (?:email|message|enquiry|query|patience)\b|\bwe (?:have )?received your (?:email|message|request|query|enquiry)\b", False, "name what they told you instead of thanking them for 'contacting us'"),
         ("generic_look", r"\b(?:we|I)(?:'ll| will) (?:look into (?:it|this|the matter|your (?:issue|query|request))|investigate (?:this|the matter|further))\b|\bthe (?:matter|issue) (?:you (?:raised|reported|mentioned))\b", False, "instead of 'we will look into it', say what exactly you will check for them"),
+        ("boilerplate", r"\bwe (?:really |do |truly |really do )?(?:appreciate|value) (?:it|you|your (?:feedback|patience|business|custom|message|email))\b|\b(?:satisfaction|you) (?:is|are) our (?:top |number one |highest )?priority\b|\bwe take (?:all|every|your) [a-z]+ (?:very )?seriously\b|\b(?:always )?here for you\b|\bvalued customers?\b|\bpride ourselves\b|\baround the clock\b|\b24/7\b|\bhope you(?:'re| are) (?:keeping )?well\b|\byour feedback (?:really )?matters\b|\bexperiencing (?:a )?(?:very )?high (?:demand|volumes?)\b|\bbear with us\b", False, "say something about their situation: a line that would fit any customer tells them nothing"),
         ("generic_words", r"\byour (?:issue|query|request|enquiry|concern|case|matter)\b|\bany (?:issue|issues|problems|questions)\b", False, "name their actual problem (the order, the item, the date) rather than 'your issue'"),
     ),
     "willing": _cues(
@@ -67,18 +78,26 @@ LEXICONS: dict[str, list[Cue]] = {
         ("happening", r"\b(?:is|are) (?:now )?on (?:its|their|the) way\b|\bwill (?:arrive|be with you|reach you|be (?:back|delivered|refunded|credited) )", True),
         ("will", r"\bI(?:'ll| will)(?: personally| also| now| then| keep| make sure)? (?:refund|send|arrange|book|call|ring|phone|chase|check|update|write|email|get|follow|credit|replace|cancel|reset|fix|look|speak|contact|ask|keep|sort|make|come|post|let you|raise|text|pop|give|add|process|organise|confirm|reissue|reschedule|escalate|track|monitor|be in touch|investigate|push|personally)\b", True),
         ("weve", r"\bwe(?:'ve| have)(?: just| now| already)? (?:refunded|sent|arranged|booked|added|credited|cancell?ed|reset|updated|fixed|changed|dispatched|issued|processed|rebooked|replaced|reversed|waived|applied)\b|\bwe(?:'ll| will) (?:refund|send|credit|replace|redeliver|deliver|call|collect|reissue|rebook|waive|fix|restore)\b", True),
+        ("done_passive", r"\b(?:(?:has|have|'s|'ve) been|(?:is|are|was|were|'s|'re) (?:now|already|just|all))(?: now| already| just| all| also)? " + DONE + r"\b(?! by (?:the|our|your) (?:relevant|appropriate))|(?:^|[.!?;]\s+|\n\s*)(?:(?!(?:can|cannot|can't|must|may|might|be|been|to|need|needs|not|will|should|would|are|is|were|was|you|it|that|this|they|he|she|we|i)\b)[a-z0-9£$€'()\-]+ ){1,6}" + DONE + r"\b(?= (?:to|for|from|on|and|by|with|today|now|just|this|into|in|at)\b|[.,;])", True),
+        ("any_will", r"\b(?:I|we)(?:'ll| will)(?: \w+ly| also| now| then| just| still)? (?!need\b|have\b|be in touch|be able\b|look into|investigate|see\b|try\b|pass\b|forward\b|get back\b|update you when|let you know when|contact you when|review\b|consider\b|aim\b|endeavou?r\b)[a-z]+", True),
+        ("third_party", r"\bour (?:[a-z]+ ){1,2}(?:(?:[A-Z][a-z]+ )|, [A-Z][a-z]+(?: [A-Z][a-z]+)?, )?(?:will (?:be with|call|ring|visit|come|collect|deliver|fit|fix|replace|bring|drop|arrive|swap|repair|move|finish)|is (?:going|coming|booked|on (?:the|his|her|their) way)|are (?:going|coming|booked))\b|\b(?:is|are|'s|'re) (?:already |now )?(?:booked (?:for|to|in|on)|on (?:his|her|their) way (?:to you|over|round|now)|coming (?:out|round|over|to you)|free (?:to come|this|today|tomorrow))\b|\b(?:is|are|'s|'re) [a-z]+ing (?:it|them|this|that|your [a-z]+) (?:now|right now|today|as we speak|this (?:morning|afternoon))\b", True),
+        ("answer", r"(?:^|[.!?,:]\s*|\n\s*)(?:yes|yep|yeah|of course|absolutely|certainly|sure|done|we (?:certainly |definitely |do )?do|it is|you can|there is|there are)\b(?=[,.!:;—–-]|\s[—–-]| (?:it|you|we|they|that|there|the|and)\b)|\bhere(?:'s| is| are)\b", True),
+        ("offer_me", r"\b(?:would you like|do you want|shall|should) (?:me|us|I|we) (?:to )?\b|\bwould it help if (?:I|we)\b|\bshall I\b|\bif you(?:'d)? (?:like|prefer|want),? (?:I|we)\b", True),
         ("by_when", r"\b(?:by|before|within|until) (?:(?:the )?end of (?:the )?(?:day|today|week|tomorrow)|tomorrow|tonight|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|noon|midday|lunchtime|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d+ (?:working |business )?(?:hours?|days?|minutes?))\b|\b(?:this|tomorrow) (?:morning|afternoon|evening)\b|\btoday\b|\bright away\b|\bfirst thing\b", True),
         ("offer", r"\b(?:let me|I can|I'd be happy to|happy to|I'm going to|I am going to)\s+(?:refund|send|arrange|book|call|ring|chase|check|sort|credit|replace|reset|fix|organise|get|set|take|do|swap|extend|waive|cover|walk|talk|help|offer|add|change|move|look)\b", True),
         ("pass_on", r"\b(?:please |you(?:'ll| will)? (?:need|have) to |you should |you can |you may (?:wish to |want to )?)?(?:contact|call|ring|email|speak to|reach out to|get in touch with|talk to|take it up with|raise it with|ask) (?:the |your )?(?:courier|bank|manufacturer|carrier|airline|hotel|seller|retailer|provider|card issuer|post office|another team|other department|sales|the relevant|royal mail|dpd|evri|hermes|dhl|ups|fedex|shop|store|supplier|landlord|network|council)\b", False, "instead of 'please contact the courier', try 'I'll contact the courier for you and write back by 4pm'"),
         ("not_us", r"\b(?:(?:that|this|it)(?:'s| is) (?:not (?:something|anything) (?:we|I) (?:can|deal|handle)|(?:a matter )?for (?:the|another|a different) (?:team|department|courier)|another department|not our (?:department|responsibility|problem|area))|(?:outside|beyond) (?:our|my) (?:control|remit)|nothing (?:more )?(?:we|I) can do|(?:we|I) (?:can't|cannot|are unable to|am unable to) help(?: you)?(?: with)?|not our (?:fault|responsibility|problem))\b", False, "instead of 'that's another department', say 'I'll ask our accounts team and come back to you today'"),
         ("vague", r"\b(?:someone|somebody|a colleague|the team|a member of (?:the|our) team) will (?:be in touch|get back to you|contact you|look into)\b|\bin due course\b|\bas soon as possible\b|\bat (?:some|a later) (?:point|date|stage)\b|\bwe(?:'ll| will) (?:look into (?:it|this)|investigate|see what (?:we|I) can do)\b|\bpassed (?:it|this|your (?:query|request|message)) on\b", False, "replace 'we'll look into it' with what you will do and by when: 'I'll check with the depot and reply by 3pm'"),
+        ("rule_deadline", r"\b(?:you(?:'ll| will)? (?:must|need to|have to|are required to)|must be [a-z]+ed)\b[^.!?]{0,60}\b(?:within|before|no later than|by)\b|\b(?:take|takes|can take) (?:up to )?\d+(?:-\d+)? (?:working |business )?(?:days|hours|weeks)\b", False, "instead of quoting a deadline or a waiting time at them, say what you will do and when: 'I'll log it today, and if you can send the photos by Friday I'll chase it myself'"),
+        ("elsewhere", r"\b(?:the|our) (?:relevant|appropriate|right|correct) (?:teams?|department|person|people)\b|\b(?:our|the) (?:help ?cent(?:re|er)|faqs?|frequently asked questions|knowledge base|online help|self-service)\b|\b(?:is|are) (?:the|your|their|our|a) (?:[a-z]+(?:'s)? )?(?:responsibility|job|remit|area)\b|\bnot ours\b|\bnot liable\b|\b(?:handled|dealt with|decided|set|managed|fulfilled) by (?:our|the|a|their) (?:[a-z\-]+ ){0,2}(?:team|department|partner|company|provider|office)\b|\b(?:call|contact|ring|email|speak to|ask|see) (?:a|your|the|their) (?:own )?(?:[a-z]+ )?(?:locksmith|plumber|electrician|gp|doctor|insurer|broker|solicitor|bank|operator|airline|provider|manufacturer)\b|\bwith them directly\b", False, "instead of sending them elsewhere, say 'I'll contact them for you and write back by 4pm'"),
         ("refuse", r"\b(?:we|I) (?:can't|cannot|won't|will not|are unable to|am unable to|do not|don't) (?:refund|replace|offer|accept|change|cancel|send|provide|help|do|give|make|process|exchange|compensate)\b", False, "pair a refusal with what you can do: 'I can't refund this, but I can offer a replacement today'"),
     ),
     "positive": _cues(
-        ("can_do", r"\b(?:you can|you'll be able to|I can|we can|good news|the good news|happy to|glad to|what I can do|the best (?:way|option)|you're all set|all sorted|that's (?:all )?(?:sorted|done|fixed))\b(?!['’]t|not\b)", True),
-        ("will_happen", r"\b(?:will (?:arrive|be (?:with you|back|ready|refunded|credited|delivered|fixed|sorted|there))|is on its way|on the way to you|arrives?)\b", True),
-        ("cant", r"\b(?:(?:we|I) )?(?:can't|cannot|can not|unable to|not (?:able|possible|permitted|allowed)|impossible|won't be able|will not be able|no way|there is nothing|not an option)\b", False, "say what can be done instead: rather than 'we can't do that', try 'what I can do is…'"),
-        ("policy", r"\b(?:(?:our|company|the) polic(?:y|ies)|against (?:our |the )?(?:policy|rules)|terms and conditions|(?:not|non)[- ]refundable|no exceptions|strictly)\b", False, "explain what the rule lets you offer rather than quoting the policy at them"),
+        ("can_do", r"(?<!so )(?<!so that )(?<!as soon as )\b(?:you can|you'll be able to|I can(?! (?:see|hear|imagine|tell|understand|only)\b)|we can|good news|the good news|happy to|glad to|what I can do|the best (?:way|option)|you're all set|all sorted|that's (?:all )?(?:sorted|done|fixed))\b(?!['’]t|not\b)", True),
+        ("can_be", r"\bcan (?:be|go|come) (?:[a-z]+ed|done|sent|paid|made|taken|given|set up|frozen|sold|shown|seen|on|back|out)\b|\b(?:is|are) (?:available|included|free|in stock|covered|welcome)\b|\b(?:no|at no) (?:extra )?(?:charge|cost)\b|\bfree of charge\b|\bno need to\b", True),
+        ("will_happen", r"\b(?:is|are) (?:already |now )?(?:on (?:its|their|the) way|being [a-z]+ed|booked|due)\b|\bshould (?:arrive|be with|show|reach|reconnect|appear|be back)\b|\bgo(?:es)? out\b|\b(?:will (?:arrive|be (?:with you|back|ready|refunded|credited|delivered|fixed|sorted|there))|is on its way|on the way to you|arrives?)\b", True),
+        ("cant", r"\b(?:(?:we|I) )?(?:can't(?! have been\b)|cannot|can not|unable to|not (?:able|possible|permitted|allowed)|impossible|won't be able|will not be able|no way|there is nothing|not an option)\b", False, "say what can be done instead: rather than 'we can't do that', try 'what I can do is…'"),
+        ("policy", r"\b(?:(?:our|company|the) polic(?:y|ies)|(?:is|are) final\b|cannot be (?:changed|refunded|exchanged|transferred|made|done)|non-transferable|in accordance with|against (?:our |the )?(?:policy|rules)|terms and conditions|(?:not|non)[- ]refundable|no exceptions|strictly)\b", False, "explain what the rule lets you offer rather than quoting the policy at them"),
         ("blame", r"\b(?:you should have|you shouldn't have|you failed to|you did not|you didn't|you forgot|you neglected|your (?:own )?fault|(?:as|was) clearly (?:stated|shown|explained|marked)|you (?:were|are) (?:supposed|required) to|if you had (?:read|checked|followed)|user error|you entered (?:it )?(?:wrong|incorrectly)|you must have)\b", False, "leave out blame: instead of 'you should have checked', try 'next time, it helps to check'"),
         ("negative_words", r"\b(?:unfortunately|regrettably|sadly|denied|rejected|declined|refuse[sd]?|problem|fault|failure|wrong|mistake)\b", False, "lead with what will happen next rather than 'unfortunately'"),
         ("no_lead", r"(?:^|[.!?]\s+)(?:no[,.]|no, |nope)", False, "open with what is possible rather than 'No.'"),
@@ -86,7 +105,8 @@ LEXICONS: dict[str, list[Cue]] = {
     "empathy": _cues(
         ("hear_sorry", r"\b(?:(?:I'm|I am|we're|we are) (?:so |really |very |truly |terribly |genuinely )?sorry (?:to hear|that|you(?:'ve| have)?|about|this|it)|so sorry)\b", True),
         ("imagine", r"\b(?:I know (?:how|what|that must)|the last thing you (?:need|want|wanted)|I can (?:only )?imagine|I can (?:hear|see|tell|understand) (?:how|why|that)|I (?:completely |totally |fully )?understand (?:how|why|that|your)|that must (?:have been|be)|must (?:have been|be) (?:so |really |very )?(?:frustrating|stressful|worrying|upsetting|annoying|disappointing|awful|hard|difficult|a worry|a shock)|no wonder|(?:completely |totally |entirely )?understandable|I'd (?:feel|be) the same|in your shoes)\b", True),
-        ("feeling_words", r"\b(?:alarming|scar(?:y|ed)|nerve-?wracking|(?:a|such a) nightmare|miserable|exhausting|gutting|frustrat\w*|worr(?:y|ying|ied)|stress\w*|upset\w*|disappoint\w*|annoy\w*|awful|horrible|shock\w*|anxious|inconvenient timing|what a (?:pain|worry|nuisance|shame|hassle|day|week)|(?:last|third|second) time|let (?:you|down)|not (?:good enough|acceptable|the experience))\b", True),
+        ("feeling_words", r"\b(?:alarming|heartbr(?:eaking|oken)|devastat\w*|distress\w*|irritat\w*|exhaust\w*|frighten\w*|daunting|maddening|panick?\w*|a lot to take in|never a nice|no fun|rubbish (?:start|day|week)|scar(?:y|ed)|nerve-?wracking|(?:a|such a) nightmare|miserable|exhausting|gutting|frustrat\w*|worr(?:y|ying|ied)|stress\w*|upset\w*|disappoint\w*|annoy\w*|awful|horrible|shock\w*|anxious|inconvenient timing|what a (?:pain|worry|nuisance|shame|hassle|day|week)|(?:last|third|second) time|let (?:you|down)|not (?:good enough|acceptable|the experience))\b", True),
+        ("sorry_personal", r"\b(?:I'm|I am|I'm (?:so |really )?very|so) (?:so |really |very |truly |terribly |genuinely )?sorry\b(?! for (?:any|the) (?:inconvenience|trouble|disruption|delay))|\bsorry for your loss\b|\bcondolences\b|\bthinking of you\b|\bhope you(?:'re| are) (?:ok|okay|alright|all right|feeling better)\b", True),
         ("stock_sorry", r"\b(?:(?:we |I )?(?:apologi[sz]e|are sorry|am sorry|sorry) for (?:any|the) (?:inconvenience|trouble|disruption|delay|issues?)(?: (?:caused|this (?:may have|has) caused))?|we regret (?:any|the) inconvenience|sorry for the trouble|apologies for any inconvenience)\b", False, "instead of 'sorry for any inconvenience', name what they went through: 'I'm sorry the parcel missed the birthday'"),
     ),
     "polite": _cues(
@@ -197,8 +217,23 @@ def _bucket(value: float, edges: tuple) -> str:
 
 # Positive language is also what will happen and who does it (willing's cues), friendliness (warm's) and
 # the absence of orders (polite's): its model reads those cues as well.
-# Only the cues whose meaning carries over: all of willing's, warm's friendly ones, polite's orders.
-ALSO_READS = {"positive": {"willing": None, "warm": True, "polite": False}}
+# Only the cues whose meaning carries over: all of willing's, warm's friendly ones, polite's orders, and
+# interested's generic lines (a reply that would fit anyone says nothing of what can be done).
+ALSO_READS = {"positive": {"willing": None, "warm": True, "polite": False, "interested": False}}
+
+# Families: cues that say the same thing in different ways also count as one feature, so what the
+# weights learn from one way of saying it (I've booked) carries over to another (Engineer booked for
+# Thursday) that a training set happens to use less.
+FAMILIES = {
+    "willing": {
+        "owns": ("did", "did_other", "done_passive", "will", "any_will", "weve", "happening", "third_party", "offer", "offer_me", "answer"),
+        "sends_elsewhere": ("pass_on", "not_us", "elsewhere", "vague", "refuse", "rule_deadline"),
+    },
+    "positive": {
+        "can": ("can_do", "can_be", "will_happen"),
+        "cannot": ("cant", "policy", "blame", "negative_words", "no_lead"),
+    },
+}
 
 # How much the word n-grams count (0: left out), and whether reply length is a feature: chosen by
 # cross-validation (docs/quality.md).
@@ -214,6 +249,10 @@ def features(
     for cue, _span in found:
         key = f"cue:{cue.name}"
         feats[key] = min(feats.get(key, 0.0) + 1.0, 3.0)
+    for family, members in FAMILIES.get(behaviour, {}).items():
+        count = sum(1 for cue, _span in found if cue.name in members)
+        if count:
+            feats[f"family:{family}"] = min(count, 3.0)
     for other, helping in ALSO_READS.get(behaviour, {}).items():
         for cue, _span in (found_elsewhere or {}).get(other) or matches(reply, other):
             if helping is not None and cue.helps is not helping:
