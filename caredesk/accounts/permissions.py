@@ -247,3 +247,17 @@ def can_view_service_levels(user) -> bool:
 def can_edit_service_levels(user) -> bool:
     """Creating, changing, reordering and deleting policies: admins only."""
     return is_admin(user)
+
+
+# --- reports ---
+
+
+def can_see_reports(user) -> bool:
+    """The dashboards, their drill-downs and exports, and the care standard (read): leads, admins and
+    sales. Agents get 404: their own figures are on their coaching page."""
+    return is_admin(user) or (_active(user) and user.role in (User.Role.LEAD, User.Role.SALES))
+
+
+def can_edit_standard(user) -> bool:
+    """What "very good" means is the business's call: admins only."""
+    return is_admin(user)
