@@ -188,7 +188,7 @@ class Chart:
 @dataclass
 class BreakdownRow:
     name: str
-    cells: list[tuple[str, bool | None, str]]  # shown value, meets the standard, drill-down link
+    cells: list[tuple[str, bool | None, str, float | None]]  # shown, meets the standard, drill-down link, value
 
 
 @dataclass
@@ -302,11 +302,11 @@ def _breakdown(user, filters, teams, agents, standard, backlog_before_by) -> lis
             extra = {filters.dimension: key}
             if metric == "backlog":
                 value = backlog[key]
-                cells.append((display(metric, value), None, drill_url(filters, "backlog", since=filters.end, until=filters.end, **extra)))
+                cells.append((display(metric, value), None, drill_url(filters, "backlog", since=filters.end, until=filters.end, **extra), value))
             else:
                 value = value_of(metric, sums[key])
                 cells.append((display(metric, value), standard.meets(metric, value),
-                              drill_url(filters, DRILL_METRIC.get(metric, metric), since=filters.start, until=filters.end, **extra)))
+                              drill_url(filters, DRILL_METRIC.get(metric, metric), since=filters.start, until=filters.end, **extra), value))
         result.append(BreakdownRow(str(names.get(key, key)), cells))
     return result
 

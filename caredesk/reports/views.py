@@ -178,7 +178,7 @@ def breakdown_csv(request):
     def rows():
         yield [str(queries.DIMENSIONS[board.filters.dimension])] + [queries.label_of(m) for m in board.breakdown_metrics]
         for row in board.breakdown:
-            yield [row.name] + [shown for shown, _meets, _link in row.cells]
+            yield [row.name] + [_number_cell(value) for _shown, _meets, _link, value in row.cells]
 
     return _csv(rows(), f"care-figures-by-{board.filters.dimension}-{clock.now():%Y-%m-%d}.csv")
 
