@@ -26,7 +26,7 @@
         options: {
           animation: false, maintainAspectRatio: false,
           plugins: { legend: { display: false } },
-          scales: { y: { beginAtZero: spec.metric !== "nps" } },
+          scales: { y: { beginAtZero: true } },
           onClick: (_event, elements) => {
             const hit = elements.find((element) => element.datasetIndex === 0);
             if (hit) window.location.href = spec.drill[hit.index];
