@@ -260,3 +260,10 @@ def test_csv_refuses_bad_filters(client, ada):
     response = client.get("/reports/figures.csv?days=3")
     assert response.status_code == 400
     assert "Choose a period of 7, 30, 90 or 365 days." in response.content.decode()
+
+
+def test_the_api_gives_the_standard_to_readers_only(api_client, lena, alice):
+    response = api_client(lena).get("/api/v1/reports/standard")
+    assert response.status_code == 200
+    assert {"metric": "first_reply", "label": "First reply time", "unit": "min", "value": 60.0, "direction": "at_most"} in response.json()
+    assert api_client(alice).get("/api/v1/reports/standard").status_code == 404
