@@ -401,3 +401,17 @@ def visible_training_examples(user) -> Q:
 def can_change_coaching_settings(user, team: Team) -> bool:
     """A team's weekly review sample (on or off, how many): its leads and admins."""
     return is_admin(user) or team.pk in lead_team_ids(user)
+
+
+# --- reports ---
+
+
+def can_see_reports(user) -> bool:
+    """The dashboards, their drill-downs and exports, and the care standard (read): leads, admins and
+    sales. Agents get 404: their own figures are on their coaching page."""
+    return is_admin(user) or (_active(user) and user.role in (User.Role.LEAD, User.Role.SALES))
+
+
+def can_edit_standard(user) -> bool:
+    """What "very good" means is the business's call: admins only."""
+    return is_admin(user)

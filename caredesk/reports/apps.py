@@ -5,3 +5,11 @@ class ReportsConfig(AppConfig):
     name = "caredesk.reports"
     label = "reports"
     verbose_name = "Reports"
+
+    def ready(self):
+        from caredesk.conversations import hooks
+
+        from . import rollup
+
+        # Daily figures move in the transaction of the events that change them (the demo's history too).
+        hooks.on_events(rollup.on_events)

@@ -1,0 +1,89 @@
+"""The care-figures dashboard at size: rebuilds the rollup of a seeded database, then times the pages.
+
+`caredesk seed` writes events in bulk, past the hooks, so the rollup tables are filled here by
+`caredesk reports rebuild` (timed: it is also what a restore or an import costs). Then each URL is
+requested --repeat times through Django's test client (no HTTP) as an admin, and the median, p95 and
+query count are printed.
+
+    createdb -h 127.0.0.1 -U postgres caredesk_reports_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/caredesk_reports_bench
+    .venv/bin/caredesk migrate && .venv/bin/caredesk seed --tickets 100000 --seed 7
+    .venv/bin/python bench/reports_dashboard.py            # add --no-rebuild to time the pages only
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caredesk.settings")
+os.environ.setdefault("CAREDESK_SECURE", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from caredesk.accounts.models import User  # noqa: E402
+from caredesk.conversations.models import Event, Ticket  # noqa: E402
+from caredesk.reports import rollup  # noqa: E402
+from caredesk.reports.models import DailyFigure, Measurement  # noqa: E402
+
+URLS = [
+    "/reports/",  # 90 days by week, table by agent
+    "/reports/?days=365&bucket=month&by=team",
+    "/reports/?days=30&bucket=day&by=channel",
+    "/reports/?days=90&channel=email",
+    "/reports/tickets/?metric=first_reply&since={since}&until={until}",
+    "/reports/tickets/?metric=backlog&since={until}&until={until}",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--no-rebuild", action="store_true")
+    args = parser.parse_args()
+    print(f"database: {connection.vendor}, tickets: {Ticket.objects.count()}, events: {Event.objects.count()}")
+    if not args.no_rebuild:
+        started = time.perf_counter()
+        written = rollup.rebuild(progress=lambda line: print("  ", line, flush=True))
+        print(f"rebuild: {time.perf_counter() - started:.1f} s, {written}")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE reports_dailyfigure; ANALYZE reports_measurement; ANALYZE reports_ticketstate")
+    print(f"measurements: {Measurement.objects.count()}, daily figures: {DailyFigure.objects.count()}")
+    admin = User.objects.filter(role=User.Role.ADMIN).first() or User.objects.filter(is_superuser=True).first()
+    if admin is None:
+        admin = User.objects.create_user("bench-admin@example.com", "x", role=User.Role.ADMIN)
+    client = Client()
+    client.force_login(admin)
+    last = DailyFigure.objects.order_by("-day").values_list("day", flat=True).first()
+    from datetime import timedelta
+
+    since, until = (last - timedelta(days=30)).isoformat(), last.isoformat()
+    print(f"{'URL':70} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for template in URLS:
+        url = template.format(since=since, until=until)
+        client.get(url)  # warm the caches a real server would have warm
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        print(f"{url:70} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):8d}")
+
+
+if __name__ == "__main__":
+    main()

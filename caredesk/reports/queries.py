@@ -1,0 +1,384 @@
+"""Reads for the reports pages: the dashboard's figures from DailyFigure, the drill-down's tickets from
+Measurement. Permission: the caller has checked permissions.can_see_reports; figures are limited to the
+teams the user may see (queries.visible_team_ids), tickets also to permissions.visible_tickets.
+
+The dashboard costs a fixed number of queries whatever the desk's size: one for the period's figures by
+metric and day, one for the backlog before the period by the breakdown's dimension, one for the
+breakdown, plus the standard, the teams and the agents of the filters.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from caredesk.accounts import permissions
+from caredesk.accounts.models import Membership, Team, User
+from caredesk.conversations.models import Ticket
+
+from . import standard as care
+from .models import DailyFigure, Measurement
+from .rollup import day_of
+
+RANGES = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days"), 365: _("Last 365 days")}
+DEFAULT_RANGE = 90
+BUCKETS = {"day": _("By day"), "week": _("By week"), "month": _("By month")}
+DEFAULT_BUCKET = "week"
+DIMENSIONS = {"agent": _("Agent"), "team": _("Team"), "channel": _("Channel")}
+DEFAULT_DIMENSION = "agent"
+PAGE_SIZE = 50
+
+# The figures the dashboard shows from the rollup, in order; reply quality comes after, from its provider.
+SHOWN = ["first_reply", "next_reply", "resolution", "handoffs", "reopen_rate", "promises_kept", "attainment",
+         "csat", "nps", "ces", "backlog"]
+BACKLOG_LABEL = _("Backlog (open tickets)")
+# Which stored metric lists the tickets behind a figure.
+DRILL_METRIC = {"reopen_rate": "reopened"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    days: int = DEFAULT_RANGE
+    bucket: str = DEFAULT_BUCKET
+    dimension: str = DEFAULT_DIMENSION
+    team_id: int | None = None
+    agent_id: int | None = None  # 0: nobody (unowned tickets, the desk's own replies)
+    channel: str = ""
+    until: date | None = None  # the last day shown; today when None
+
+    @property
+    def end(self) -> date:
+        from caredesk.system import clock
+
+        return self.until or day_of(clock.now())
+
+    @property
+    def start(self) -> date:
+        return self.end - timedelta(days=self.days - 1)
+
+    def query(self, **extra) -> str:
+        values = {"days": self.days, "bucket": self.bucket, "by": self.dimension}
+        if self.team_id is not None:
+            values["team"] = self.team_id
+        if self.agent_id is not None:
+            values["agent"] = self.agent_id
+        if self.channel:
+            values["channel"] = self.channel
+        values.update(extra)
+        return urlencode(values)
+
+
+class Teams(list):
+    """The teams a user may see, by name; `every` when that is all of them (no filter needed)."""
+
+    every = False
+
+
+def visible_teams(user) -> Teams:
+    """One query: a desk has few teams."""
+    every = list(Team.objects.order_by("name", "pk"))
+    teams = Teams(team for team in every if permissions.can_see_team(user, team))
+    teams.every = len(teams) == len(every)
+    return teams
+
+
+def agents_of(teams: list[Team]) -> list[User]:
+    """The people who work tickets in `teams`: the agent filter's choices and the breakdown's names."""
+    ids = Membership.objects.filter(team__in=teams).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "last_name", "pk"))
+
+
+def _scope(rows, user, filters: Filters, teams: Teams, *, prefix: str = ""):
+    """Rows limited to what the filters choose and the user may see."""
+    if filters.team_id is not None:
+        rows = rows.filter(**{f"{prefix}team_id": filters.team_id})
+    elif not teams.every:  # someone who may not see every team (a private one)
+        rows = rows.filter(**{f"{prefix}team_id__in": [team.pk for team in teams]})
+    if filters.agent_id is not None:
+        rows = rows.filter(**{f"{prefix}agent_id": filters.agent_id})
+    if filters.channel:
+        rows = rows.filter(**{f"{prefix}channel": filters.channel})
+    return rows
+
+
+def bucket_of(day: date, bucket: str) -> date:
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def buckets(filters: Filters) -> list[date]:
+    seen, day = [], filters.start
+    while day <= filters.end:
+        key = bucket_of(day, filters.bucket)
+        if not seen or seen[-1] != key:
+            seen.append(key)
+        day += timedelta(days=1)
+    return seen
+
+
+def value_of(metric: str, sums: dict[str, tuple[int, float]]) -> float | None:
+    """A figure from the summed counts and totals of the stored metrics (None: nothing measured)."""
+    def ratio(name, scale=1.0):
+        count, total = sums.get(name, (0, 0.0))
+        return scale * total / count if count else None
+
+    if metric in ("first_reply", "next_reply", "resolution"):
+        seconds = ratio(metric)
+        return None if seconds is None else seconds / 60
+    if metric == "handoffs" or metric == "ces":
+        return ratio(metric)
+    if metric in ("promises_kept", "attainment", "csat", "nps"):
+        return ratio(metric, 100.0)
+    if metric == "reopen_rate":
+        resolved = sums.get("resolution", (0, 0.0))[0]
+        return 100.0 * sums.get("reopened", (0, 0.0))[0] / resolved if resolved else None
+    raise KeyError(metric)
+
+
+def display(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if metric in ("first_reply", "next_reply", "resolution"):
+        return duration(value)
+    if metric in ("promises_kept", "attainment", "csat", "reopen_rate"):
+        return f"{value:.0f}%" if value >= 10 else f"{value:.1f}%"
+    if metric in ("nps", "backlog"):
+        return f"{value:.0f}"
+    return f"{value:.2f}"
+
+
+def duration(minutes: float) -> str:
+    if minutes < 60:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} d"
+
+
+@dataclass
+class Card:
+    metric: str
+    label: str
+    value: float | None
+    shown: str
+    goal: care.Goal | None
+    meets: bool | None
+    drill: str = ""
+
+
+@dataclass
+class Chart:
+    metric: str
+    label: str
+    unit: str
+    labels: list[str]
+    values: list[float | None]
+    goal: float | None
+    short: list[bool]
+    drill: list[str]
+
+
+@dataclass
+class BreakdownRow:
+    name: str
+    cells: list[tuple[str, bool | None, str, float | None]]  # shown, meets the standard, drill-down link, value
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    cards: list[Card]
+    quality: list[Card]
+    charts: list[Chart]
+    breakdown_metrics: list[str]
+    breakdown: list[BreakdownRow] = field(default_factory=list)
+
+
+def label_of(metric: str) -> str:
+    return str(BACKLOG_LABEL) if metric == "backlog" else str(care.METRICS[metric].label)
+
+
+def drill_url(filters: Filters, metric: str, *, since: date, until: date, **extra) -> str:
+    query = filters.query(metric=metric, since=since.isoformat(), until=until.isoformat(), **extra)
+    return f"{reverse('reports:tickets')}?{query}"
+
+
+def reply_quality(filters: Filters) -> dict[str, float | None]:
+    """Reply-quality averages per behaviour (0..1) for the filters. The provider of those figures is the
+    quality app; wired at merge as:
+        from caredesk.quality.queries import average_scores
+        return average_scores(agent_id=..., team_id=..., since=filters.start, until=filters.end)
+    Until then there are no scores, and the cards say so."""
+    return {}
+
+
+def dashboard(user, filters: Filters, *, teams: list[Team], agents: list[User], standard: care.Standard) -> Dashboard:
+    start, end = filters.start, filters.end
+    rows = _scope(DailyFigure.objects.filter(day__gte=start, day__lte=end), user, filters, teams)
+    keys = buckets(filters)
+    per_bucket: dict[date, dict[str, list]] = {key: defaultdict(lambda: [0, 0.0]) for key in keys}
+    whole: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    backlog_moves: dict[date, int] = defaultdict(int)
+    for metric, day, count, total in rows.values_list("metric", "day").annotate(c=Sum("count"), t=Sum("total")).values_list("metric", "day", "c", "t"):
+        if metric == "backlog":
+            backlog_moves[day] += count
+            continue
+        slot = per_bucket[bucket_of(day, filters.bucket)][metric]
+        slot[0] += count
+        slot[1] += total
+        whole[metric][0] += count
+        whole[metric][1] += total
+    dimension = filters.dimension
+    column = {"agent": "agent_id", "team": "team_id", "channel": "channel"}[dimension]
+    before = _scope(DailyFigure.objects.filter(metric="backlog", day__lt=start), user, filters, teams)
+    backlog_before_by = dict(before.values_list(column).annotate(c=Sum("count")).values_list(column, "c"))
+    backlog_before = sum(backlog_before_by.values())
+
+    cards, charts = [], []
+    sums = {metric: tuple(slot) for metric, slot in whole.items()}
+    for metric in SHOWN:
+        if metric == "backlog":
+            open_at_end = backlog_before + sum(backlog_moves.values())
+            cards.append(Card(metric, label_of(metric), open_at_end, display(metric, open_at_end), None, None,
+                              drill_url(filters, "backlog", since=end, until=end)))
+            continue
+        value = value_of(metric, sums)
+        goal = standard.goal(metric)
+        cards.append(Card(metric, label_of(metric), value, display(metric, value), goal, standard.meets(metric, value),
+                          drill_url(filters, DRILL_METRIC.get(metric, metric), since=start, until=end)))
+    for metric in SHOWN:
+        values, short, drills = [], [], []
+        running = backlog_before
+        for index, key in enumerate(keys):
+            bucket_start = max(key, start)
+            bucket_end = min(keys[index + 1] - timedelta(days=1), end) if index + 1 < len(keys) else end
+            if metric == "backlog":
+                running += sum(moves for day, moves in backlog_moves.items() if bucket_start <= day <= bucket_end)
+                value = running
+                drills.append(drill_url(filters, "backlog", since=bucket_end, until=bucket_end))
+            else:
+                value = value_of(metric, {m: tuple(s) for m, s in per_bucket[key].items()})
+                drills.append(drill_url(filters, DRILL_METRIC.get(metric, metric), since=bucket_start, until=bucket_end))
+            values.append(None if value is None else round(value, 2))
+            short.append(standard.meets(metric, value) is False)
+        goal = standard.goal(metric)
+        unit = "" if metric == "backlog" else care.METRICS[metric].unit
+        charts.append(Chart(metric, label_of(metric), unit, [key.isoformat() for key in keys], values,
+                            goal.value if goal else None, short, drills))
+    quality_scores = reply_quality(filters)
+    quality = []
+    for behaviour in care.BEHAVIOURS:
+        value = quality_scores.get(behaviour)
+        quality.append(Card(behaviour, label_of(behaviour), value, display(behaviour, value), standard.goal(behaviour),
+                            standard.meets(behaviour, value)))
+    result = Dashboard(filters, cards, quality, charts, breakdown_metrics=[m for m in SHOWN])
+    result.breakdown = _breakdown(user, filters, teams, agents, standard, backlog_before_by)
+    return result
+
+
+def _breakdown(user, filters, teams, agents, standard, backlog_before_by) -> list[BreakdownRow]:
+    """The period's figures per agent, team or channel: one query."""
+    column = {"agent": "agent_id", "team": "team_id", "channel": "channel"}[filters.dimension]
+    rows = _scope(DailyFigure.objects.filter(day__gte=filters.start, day__lte=filters.end), user, filters, teams)
+    sums: dict[object, dict[str, tuple]] = defaultdict(dict)
+    backlog = defaultdict(int, backlog_before_by)
+    for key, metric, count, total in rows.values_list(column, "metric").annotate(c=Sum("count"), t=Sum("total")).values_list(column, "metric", "c", "t"):
+        if metric == "backlog":
+            backlog[key] += count
+        else:
+            sums[key][metric] = (count, total)
+    names = _names(filters.dimension, teams, agents)
+    result = []
+    for key in sorted(set(sums) | {k for k, v in backlog.items() if v}, key=lambda k: (str(names.get(k, k)))):
+        cells = []
+        for metric in SHOWN:
+            extra = {filters.dimension: key}
+            if metric == "backlog":
+                value = backlog[key]
+                cells.append((display(metric, value), None, drill_url(filters, "backlog", since=filters.end, until=filters.end, **extra), value))
+            else:
+                value = value_of(metric, sums[key])
+                cells.append((display(metric, value), standard.meets(metric, value),
+                              drill_url(filters, DRILL_METRIC.get(metric, metric), since=filters.start, until=filters.end, **extra), value))
+        result.append(BreakdownRow(str(names.get(key, key)), cells))
+    return result
+
+
+def _names(dimension: str, teams: list[Team], agents: list[User]) -> dict:
+    if dimension == "agent":
+        return {0: _("Nobody (queue or desk)"), **{agent.pk: str(agent) for agent in agents}}
+    if dimension == "team":
+        return {team.pk: team.name for team in teams}
+    return {value: label for value, label in Ticket.Channel.choices}
+
+
+# Drill-down ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TicketRow:
+    ticket: Ticket
+    day: date | None
+    value: str
+
+
+@dataclass
+class TicketPage:
+    rows: list[TicketRow]
+    next_cursor: int | None
+
+
+def tickets(user, filters: Filters, *, metric: str, since: date, until: date, after: int | None = None,
+            size: int = PAGE_SIZE, teams: list[Team]) -> TicketPage:
+    """The tickets behind a figure, newest fact first, a page at a time by keyset on the fact's id.
+    Backlog: the tickets open at the end of `until` (their backlog moves up to that day sum to one)."""
+    if metric == "backlog":
+        facts = _scope(Measurement.objects.filter(metric="backlog", day__lte=until), user, filters, teams)
+        open_ids = facts.values("ticket_id").annotate(n=Sum("count")).filter(n__gt=0).values("ticket_id")
+        rows = Ticket.objects.filter(permissions.visible_tickets(user), pk__in=open_ids)
+        if after:
+            rows = rows.filter(pk__lt=after)
+        found = list(rows.select_related("team", "owner", "customer").order_by("-pk")[: size + 1])
+        more = len(found) > size
+        found = found[:size]
+        return TicketPage([TicketRow(t, None, "") for t in found], found[-1].pk if more else None)
+    facts = _scope(Measurement.objects.filter(metric=metric, day__gte=since, day__lte=until), user, filters, teams)
+    visible = Ticket.objects.filter(permissions.visible_tickets(user)).values("pk")
+    facts = facts.filter(ticket_id__in=visible)
+    if after:
+        facts = facts.filter(pk__lt=after)
+    found = list(facts.order_by("-pk")[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    by_id = Ticket.objects.select_related("team", "owner", "customer").in_bulk([fact.ticket_id for fact in found])
+    return TicketPage(
+        [TicketRow(by_id[fact.ticket_id], fact.day, fact_display(metric, fact)) for fact in found if fact.ticket_id in by_id],
+        found[-1].pk if more else None,
+    )
+
+
+def fact_display(metric: str, fact: Measurement) -> str:
+    if metric in ("first_reply", "next_reply", "resolution"):
+        return duration(fact.value / 60)
+    if metric in ("promises_kept", "attainment"):
+        return str(_("kept") if metric == "promises_kept" and fact.value else _("met") if fact.value else _("missed"))
+    if metric == "csat":
+        return str(_("good or average") if fact.value else _("poor"))
+    if metric == "nps":
+        return str({1: _("promoter"), 0: _("passive"), -1: _("detractor")}.get(int(fact.value), ""))
+    if metric == "handoffs":
+        return f"{fact.value:.0f}"
+    if metric == "ces":
+        return f"{fact.value:g}"
+    return ""
+
+
+DRILLABLE = {"first_reply", "next_reply", "resolution", "handoffs", "reopened", "promises_kept", "attainment",
+             "csat", "nps", "ces", "backlog"}
