@@ -138,7 +138,7 @@ def _desk(cast: Cast) -> None:
 # Apps whose settings the demo fills in (each has demo.load(teams, staff)): calendars, targets, routing
 # and rules before the history that runs on them; ladders and promises after it, on its open tickets.
 SETTINGS_BEFORE_HISTORY = ("calendars", "service_levels", "assignment", "automations")
-SETTINGS_AFTER_HISTORY = ("escalations", "promises", "quality", "surveys", "kudos", "coaching")
+SETTINGS_AFTER_HISTORY = ("escalations", "promises", "quality", "surveys", "kudos", "coaching", "reports")
 
 
 def _service_settings(cast: Cast, apps: tuple[str, ...]) -> None:

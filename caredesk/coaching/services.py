@@ -337,9 +337,15 @@ def coaching_page(agent: User, viewer: User) -> CoachingPage:
 
 
 def standard_section(agent: User, viewer: User) -> tuple[str, str, dict] | None:
-    """The agent's figures against the care standard (caredesk.reports). Not on this branch: wired at
-    merge; until then the page has no such section rather than made-up figures."""
-    return None
+    """The agent's figures of the last 90 days against the care standard and their teams' figures
+    (caredesk.reports, rolled up from the event log)."""
+    from caredesk.reports import queries as reports
+
+    team_ids = list(Team.objects.filter(memberships__user=agent).values_list("pk", flat=True))
+    figures = reports.agent_figures(agent, team_ids, days=QUALITY_DAYS)
+    if all(figure.shown == "–" for figure in figures):
+        return None
+    return _("Figures against our standard"), "coaching/_standard.html", {"figures": figures, "days": QUALITY_DAYS}
 
 
 QUALITY_DAYS = 90  # reply scores are compared over this many days

@@ -16,8 +16,10 @@ from .models import BEHAVIOURS, ReplyScore
 PRESENT = 0.5
 
 
-def _scores(agent_id=None, team_id=None, since=None, until=None, team_ids=None):
+def _scores(agent_id=None, team_id=None, since=None, until=None, team_ids=None, channel=None):
     rows = ReplyScore.objects.all()
+    if channel:
+        rows = rows.filter(ticket__channel=channel)
     if agent_id is not None:
         rows = rows.filter(agent_id=agent_id)
     if team_id is not None:
@@ -48,13 +50,14 @@ def _shares() -> dict:
 
 
 def average_scores(
-    agent_id=None, team_id=None, since: datetime | None = None, until: datetime | None = None, team_ids=None
+    agent_id=None, team_id=None, since: datetime | None = None, until: datetime | None = None, team_ids=None,
+    channel: str | None = None,
 ) -> dict[str, float | None]:
     """Per behaviour, the share (0..1) of scored replies where the behaviour is present, over the
-    replies of an agent and/or team (or any of `team_ids`) sent in [since, until). None where there is
+    replies of an agent and/or team (or any of `team_ids`, or tickets of a channel) sent in [since, until). None where there is
     no reply to count (polite: no reply that asked anything). One query; replies_scored() gives how many
     were counted."""
-    result = _scores(agent_id, team_id, since, until, team_ids).aggregate(**_shares())
+    result = _scores(agent_id, team_id, since, until, team_ids, channel).aggregate(**_shares())
     return {behaviour: result[behaviour] for behaviour in BEHAVIOURS}
 
 

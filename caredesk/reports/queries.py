@@ -9,11 +9,12 @@ breakdown, plus the standard, the teams and the agents of the filters.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caredesk.accounts import permissions
@@ -210,13 +211,58 @@ def drill_url(filters: Filters, metric: str, *, since: date, until: date, **extr
     return f"{reverse('reports:tickets')}?{query}"
 
 
-def reply_quality(filters: Filters) -> dict[str, float | None]:
-    """Reply-quality averages per behaviour (0..1) for the filters. The provider of those figures is the
-    quality app; wired at merge as:
-        from caredesk.quality.queries import average_scores
-        return average_scores(agent_id=..., team_id=..., since=filters.start, until=filters.end)
-    Until then there are no scores, and the cards say so."""
-    return {}
+def reply_quality(filters: Filters, teams: Teams) -> dict[str, float | None]:
+    """Reply-quality shares per behaviour (0..1) for the filters: the quality app's stored scores of the
+    replies sent in the period, by the chosen agent, team or channel, within the teams the user may see."""
+    from caredesk.quality.queries import average_scores
+
+    if filters.agent_id == 0:
+        return {}  # "nobody": the desk's own replies (automations) are not scored
+    team_ids = None if filters.team_id is not None or teams.every else [team.pk for team in teams]
+    return average_scores(
+        agent_id=filters.agent_id, team_id=filters.team_id, team_ids=team_ids, channel=filters.channel or None,
+        since=_midnight(filters.start), until=_midnight(filters.end + timedelta(days=1)),
+    )
+
+
+@dataclass
+class Figure:
+    """One of an agent's figures beside their teams' and the standard (the coaching page)."""
+
+    metric: str
+    label: str
+    shown: str
+    team_shown: str
+    goal: care.Goal | None
+    meets: bool | None
+
+
+AGENT_FIGURES = ["first_reply", "next_reply", "resolution", "handoffs", "reopen_rate", "promises_kept", "attainment", "csat"]
+
+
+def agent_figures(agent: User, team_ids: list[int], *, days: int = 90) -> list[Figure]:
+    """An agent's figures over the last `days` days against the standard and against their teams'
+    figures (every agent of `team_ids` together). Two queries over the daily figures."""
+    standard = care.current_standard()
+    end = day_of(timezone.now())
+    recent = DailyFigure.objects.filter(day__gte=end - timedelta(days=days - 1), day__lte=end, metric__in=AGENT_FIGURES)
+
+    def sums(rows) -> dict[str, tuple[int, float]]:
+        return {metric: (count, total) for metric, count, total in rows.values_list("metric").annotate(c=Sum("count"), t=Sum("total")).values_list("metric", "c", "t")}
+
+    own = sums(recent.filter(agent_id=agent.pk))
+    team = sums(recent.filter(team_id__in=team_ids)) if team_ids else {}
+    figures = []
+    for metric in AGENT_FIGURES:
+        value = value_of(metric, own)
+        figures.append(Figure(metric, label_of(metric), display(metric, value), display(metric, value_of(metric, team)),
+                              standard.goal(metric), standard.meets(metric, value)))
+    return figures
+
+
+def _midnight(day: date) -> datetime:
+    """The start of a desk day (days are cut at midnight in TIME_ZONE, as rollup.day_of cuts them)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def dashboard(user, filters: Filters, *, teams: list[Team], agents: list[User], standard: care.Standard) -> Dashboard:
@@ -272,7 +318,7 @@ def dashboard(user, filters: Filters, *, teams: list[Team], agents: list[User], 
         unit = "" if metric == "backlog" else care.METRICS[metric].unit
         charts.append(Chart(metric, label_of(metric), unit, [key.isoformat() for key in keys], values,
                             goal.value if goal else None, short, drills))
-    quality_scores = reply_quality(filters)
+    quality_scores = reply_quality(filters, teams)
     quality = []
     for behaviour in care.BEHAVIOURS:
         value = quality_scores.get(behaviour)

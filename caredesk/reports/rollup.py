@@ -56,11 +56,19 @@ def day_of(at: datetime):
     return timezone.localtime(at).date()
 
 
-def csat_satisfied(score: float, scale: float) -> bool:
-    """Good or average. On a 1-5 scale: 3, 4 or 5. Good/bad (scale 2, or 1 for 0/1 answers): the top score."""
-    if scale <= 2:
-        return score >= scale
-    return score >= (scale + 1) / 2
+# The surveys app names its scales; the top score of each.
+SCALE_TOPS = {"good_bad": 1, "1-5": 5, "1-7": 7, "0-10": 10}
+
+
+def csat_satisfied(score: float, scale: float | str) -> bool:
+    """Good or average. On a 1-5 scale: 3, 4 or 5. Good/bad ("good_bad": 0 bad, 1 good; or a number 2 or
+    1 for the top score of a two-point scale): the top score."""
+    if scale == "good_bad":
+        return score >= 1
+    top = SCALE_TOPS.get(scale, 5) if isinstance(scale, str) else scale
+    if top <= 2:
+        return score >= top
+    return score >= (top + 1) / 2
 
 
 def nps_points(score: float) -> int:
@@ -170,7 +178,7 @@ def _survey(state: TicketState, event: Event) -> list[Fact]:
     if kind not in SURVEY_KINDS or not isinstance(score, int | float) or isinstance(score, bool):
         return []
     if kind == "csat":
-        value = 1 if csat_satisfied(score, scale if isinstance(scale, int | float) else 5) else 0
+        value = 1 if csat_satisfied(score, scale if isinstance(scale, int | float | str) else 5) else 0
     elif kind == "nps":
         value = nps_points(score)
     else:

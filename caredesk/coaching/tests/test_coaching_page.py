@@ -44,8 +44,8 @@ def test_the_page_lists_their_replies_in_the_library(reply, alice, bob, lena):
     assert services.coaching_page(bob, bob).training_examples == []
 
 
-def test_reply_quality_is_absent_for_an_agent_without_scored_replies(alice):
-    # No scored reply: no section, rather than a row of empty bars.
+def test_sections_are_absent_for_an_agent_with_nothing_measured(alice):
+    # No scored reply and no figure: no sections, rather than rows of empty bars.
     assert services.coaching_page(alice, alice).sections == []
 
 
@@ -55,9 +55,23 @@ def test_reply_quality_compares_the_agent_with_the_team_and_shows_their_best_rep
     quality.score_missing()
     desk.reply(reply.ticket, by=bob, body="Send the form. We cannot do anything until you do.")
     quality.score_missing()
-    (title, template, context), = services.coaching_page(alice, lena).sections
-    assert template == "coaching/_reply_quality.html"
+    sections = {template: context for _title, template, context in services.coaching_page(alice, lena).sections}
+    context = sections["coaching/_reply_quality.html"]
     assert context["replies"] == 1
     rows = {label: (own, team) for label, own, team in context["rows"]}
     assert rows["Empathy"] == (1.0, 0.5)  # alice's reply acknowledges the trouble, bob's does not
     assert [message.pk for message in context["best"]] == [reply.pk]
+
+
+def test_figures_against_the_standard_and_the_team(ticket_factory, miggins, billing, alice, bob, lena):
+    from caredesk.reports import standard as care
+
+    _worked(ticket_factory, miggins, billing, alice)
+    _worked(ticket_factory, miggins, billing, bob)
+    sections = {template: context for _title, template, context in services.coaching_page(alice, lena).sections}
+    figures = {figure.metric: figure for figure in sections["coaching/_standard.html"]["figures"]}
+    first_reply = figures["first_reply"]
+    assert first_reply.shown != "–" and first_reply.team_shown != "–"  # alice's and the team's first replies
+    assert first_reply.goal == care.current_standard().goal("first_reply")
+    assert first_reply.meets is True  # answered at once
+    assert figures["csat"].shown == "–" and figures["csat"].meets is None  # no survey answered: nothing measured

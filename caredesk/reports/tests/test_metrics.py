@@ -1,10 +1,14 @@
 """Each metric, exactly, from a small history built by hand (history.py)."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import models
 
 from caredesk.reports import queries, rollup
 from caredesk.reports import standard as care
 from caredesk.reports.models import Measurement
+from caredesk.system import clock
 
 from .history import MON, TUE, at, build
 
@@ -100,3 +104,39 @@ def test_csat_counts_good_or_average(score, scale, satisfied):
 
 def test_nps_points():
     assert [rollup.nps_points(score) for score in (0, 6, 7, 8, 9, 10)] == [-1, -1, 0, 0, 1, 1]
+
+
+@pytest.mark.parametrize("csat_scale,good,bad", [("good_bad", 1, 0), ("1-5", 4, 2)])
+def test_csat_from_real_survey_answers_counts_the_good_ones(ticket_factory, miggins, billing, alice, csat_scale, good, bad):
+    # The surveys app names its scales ("good_bad", "1-5"): the figure must read them, not assume 1-5.
+    from caredesk.reports.models import DailyFigure
+    from caredesk.surveys import services as surveys
+    from caredesk.surveys.tests.factories import sent
+
+    for score in (good, good, bad):
+        ticket = ticket_factory.create(customer=miggins, team=billing, owner=alice, by=alice)
+        (survey, *_) = [s for s in sent(ticket, by=alice, csat_scale=csat_scale) if s.kind == "csat"]
+        surveys.answer(survey, score=score)
+    csat = DailyFigure.objects.filter(metric="csat").aggregate(n=models.Sum("count"), good=models.Sum("total"))
+    assert (csat["n"], csat["good"]) == (3, 2.0)
+
+
+def test_reply_quality_cards_read_the_stored_scores_of_the_period_and_the_teams_seen(
+    ticket_factory, miggins, parker, billing, deliveries, alice, charlie, ada
+):
+    from caredesk.conversations import services as desk
+    from caredesk.quality import services as quality
+
+    warm = ticket_factory.create(customer=miggins, team=billing, owner=alice, by=alice)
+    desk.reply(warm, by=alice, body="Hello Mrs Miggins, I'm so sorry about the double charge. I've refunded the £42.10 today.")
+    cold = ticket_factory.create(customer=parker, team=deliveries, owner=charlie, by=charlie)
+    desk.reply(cold, by=charlie, body="Contact the courier.")
+    quality.score_missing()
+
+    everything = queries.reply_quality(queries.Filters(), queries.visible_teams(ada))
+    assert everything["warm"] == 0.5  # one warm reply of two
+    assert queries.reply_quality(queries.Filters(team_id=billing.pk), queries.visible_teams(ada))["warm"] == 1.0
+    assert queries.reply_quality(queries.Filters(agent_id=charlie.pk), queries.visible_teams(ada))["warm"] == 0.0
+    # Charlie may not see the private billing team: its replies are left out of his figures.
+    assert queries.reply_quality(queries.Filters(), queries.visible_teams(charlie))["warm"] == 0.0
+    assert queries.reply_quality(queries.Filters(days=7, until=clock.now().date() - timedelta(days=30)), queries.visible_teams(ada))["warm"] is None

@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -157,12 +158,13 @@ def test_dashboard_queries_do_not_grow_with_tickets(client, ada, billing, alice,
     for total in (10, 200):
         for made in ticket_factory.create_batch(total - (counts and 10 or 0), customer=miggins, team=billing, owner=alice, by=alice):
             services.reply(made, by=alice, body="On it")
+        caches["local"].clear()  # the nav's escalation count is cached for 30 s: measure it each time
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/reports/?by=agent").status_code == 200
         counts.append(len(queries))
     # session, user, teams, agents, the standard, the period's figures, the backlog before it, the table,
-    # and the nav's count of open escalations
-    assert counts == [9, 9]
+    # the reply-quality shares, and the nav's count of open escalations
+    assert counts == [10, 10]
 
 
 # Drill-down ---------------------------------------------------------------------------------------
