@@ -16,12 +16,15 @@ How it reads a message:
 3. Lexicons find praise (strong words count on their own, weak ones like "good" only when intensified or
    said of a named person), thanks, complaints, requests and sarcasm ("thanks a lot" after a complaint,
    "Brilliant, the parcel is lost again"). A negator just before a praise word ("not helpful") turns it
-   into a complaint.
+   into a complaint. Families of patterns (COMPLAINT_PATTERNS, PRAISE_PATTERNS) catch what has no telling
+   word: time without result, repetition, damage, money taken, broken promises ("It isn't.").
 4. Thanks count as praise when the message asks for nothing, or when they are emphatic and not the closing
    line of a request ("Thanks in advance, could you..." is routine).
 5. Names: capitalised words in a clause that praises ("Priya was brilliant", "thanks to Tom Baker",
    "a big thanks to Anna and Joe"), or in the clause before one that starts with "who/she/he".
    A name in a clause with no praise ("I spoke to Dan, no help at all") is not praised.
+   First names that are also words (Will, Hope, Grace...) are names unless first in a sentence before a
+   pronoun or verb ("Will you...").
 """
 
 import re
@@ -99,12 +102,14 @@ STRONG_PRAISE = _lexicon(
     "five stars", "5 stars", "10/10", "so quick", "really quick", "sorted it", "sorted everything",
     "happy with the service", "very happy", "so happy", "over the moon", "a credit to", "lifesaver*",
     "best customer service", "best service", "best customer care", "ten out of ten", "10 out of 10", "gentleman", "gent", "angel", "treasure", "diamond", "adorable",
-    "a joy", "gorgeous", "stellar", "faultless", "flawless", "impeccable", "marvellous", "splendid",
+    "a joy", "gorgeous", "charming", "commend*", "gratitude", "great help", "a big help", "a real help",
+    "such a help", "a great help", "good service", "made it painless", "made it easy", "made it so easy",
+    "painless", "stress-free", "stress free", "hassle-free", "hassle free", "stellar", "faultless", "flawless", "impeccable", "marvellous", "splendid",
     # French
     "genial", "formidable", "aimable", "gentil", "gentille", "sympathique", "bravo", "excellent",
     "parfait", "ravi", "ravie", "serviable", "tres efficace", "au top",
     # German
-    "toll", "hervorragend", "freundlich", "hilfsbereit", "grossartig", "großartig", "klasse", "prima",
+    "toll", "tolle", "toller", "tolles", "hervorragend", "freundlich", "hilfsbereit", "grossartig", "großartig", "klasse", "prima",
     "super freundlich", "spitze", "wunderbar", "ausgezeichnet", "sehr zufrieden", "sehr nett",
     # Spanish
     "excelente", "amable", "estupendo", "estupenda", "maravilloso", "maravillosa", "fantastico",
@@ -118,21 +123,30 @@ STRONG_PRAISE = _lexicon(
     # Italian
     "gentilissimo", "gentilissima", "bravissimo", "bravissima", "ottimo", "ottima", "fantastico",
     "eccellente", "disponibile", "gentile", "molto soddisfatto", "molto soddisfatta",
+    # Portuguese
+    "impecavel", "simpatica", "simpatico", "atenciosa", "atencioso", "prestavel", "otimo", "otima",
+    "maravilhosa", "maravilhoso", "muito prestavel",
     # Welsh
-    "gwych", "ardderchog", "caredig", "hyfryd", "bendigedig", "arbennig", "hynod",
+    "gwych", "wych", "ardderchog", "caredig", "hyfryd", "bendigedig", "arbennig", "hynod",
 )
+# Praise as patterns: "made the move easy", "made everything so simple", "made a real difference".
+PRAISE_PATTERNS = [re.compile(p) for p in (
+    r"(?<!\w)made\s+(?:it|this|that|everything|things|the\s+\w+|my\s+\w+|the whole\s+\w+)\s+(?:so\s+|really\s+|very\s+)?(?:easy|easier|simple|painless|stress[- ]free|straightforward|smooth|a breeze)(?!\w)",
+    r"(?<!\w)made\s+(?:a|such a|a real|a huge|a big|all the)\s+difference(?!\w)",
+)]
 WEAK_PRAISE = _lexicon(
     "great", "good", "nice", "super", "quick", "fast", "efficient", "professional", "polite", "helped",
-    "happy", "pleased", "top", "awesome", "cool", "sorted", "resolved", "fixed",
+    "happy", "pleased", "top", "punctual", "tidy", "prompt", "easy", "awesome", "cool", "sorted", "resolved", "fixed",
     "bien", "tres bien", "gut", "sehr gut", "nett", "bueno", "buena", "muy bien", "dobry", "dobrze", "goed",
     "bene", "buono", "da", "gret",
 )
 INTENSIFIER = _lexicon(
     "so", "very", "really", "such", "extremely", "incredibly", "absolutely", "truly", "super", "ever so",
-    "tres", "sehr", "muy", "bardzo", "heel", "erg", "molto", "iawn",
+    "always", "ever", "tres", "sehr", "muy", "bardzo", "heel", "erg", "molto", "iawn",
 )
 THANKS = _lexicon(
-    "thanks", "thank you", "thank-you", "to thank", "thank", "thanked", "thankyou", "thank u", "thx", "ty", "cheers", "many thanks",
+    "thanks", "thank you", "thank-you", "much appreciated", "greatly appreciated", "appreciate it",
+    "it's appreciated", "all appreciated", "to thank", "thank", "thanked", "thankyou", "thank u", "thx", "ty", "cheers", "many thanks",
     "merci", "remercie", "remercier", "danke", "dankeschon", "vielen dank", "herzlichen dank", "gracias",
     "dziekuje", "dziekujemy", "dzieki", "bedankt", "dank je", "dank u", "dankjewel", "grazie", "ringrazio",
     "diolch", "obrigado", "obrigada", "спасибо", "شكرا", "ありがとう", "谢谢", "köszönöm", "tak", "takk", "kiitos",
@@ -152,7 +166,7 @@ ROUTINE_THANKS = _lexicon(
 )
 COMPLAINT = _lexicon(
     # English
-    "late", "later than", "missing", "never arrived", "never came", "didn't arrive", "did not arrive",
+    "late", "later than", "delayed", "delay", "delays", "losing", "lose", "missing", "never arrived", "never came", "didn't arrive", "did not arrive",
     "hasn't arrived", "has not arrived", "not arrived", "not received", "never received", "wrong",
     "rude", "broken", "damaged", "smashed", "crushed", "leaking", "leaked", "faulty", "defective", "charged twice",
     "double charged", "overcharged", "charged me", "terrible", "awful", "horrible", "disgusting",
@@ -204,6 +218,43 @@ COMPLAINT = _lexicon(
     # Welsh
     "siomedig", "wedi torri", "hwyr", "cwyn", "ofnadwy", "anghwrtais", "ar goll", "heb gyrraedd",
 )
+# Complaint signals as families of patterns rather than words: many complaints use no complaint word at all
+# ("it's been three weeks and still nothing", "this is the third time I've had to write", "the box was soaked").
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|few|many|couple of)"
+_UNIT = r"(?:minutes?|mins|hours?|hrs|days?|weeks?|months?|years?|fortnight)"
+COMPLAINT_PATTERNS = [re.compile(p) for p in (
+    # time without result: "it's been three weeks", "on hold for fifty minutes", "four days without hot water",
+    # "waited six weeks", "I paid weeks ago"
+    r"(?<!\w)(?:it'?s been|it has been|been waiting|i'?ve waited|waited|waiting|on hold|chasing)\s+(?:for\s+)?(?:over\s+|nearly\s+|almost\s+|more than\s+)?(?:" + _NUM + r"\s+)?" + _UNIT + r"(?!\w)",
+    r"(?<!\w)(?:now\s+)?(?:been\s+)?(?:on hold|waiting|waited)\s+(?:for\s+)?(?:over\s+|nearly\s+|almost\s+)?" + _NUM + r"\s+" + _UNIT + r"(?!\w)",
+    r"(?<!\w)" + _NUM + r"\s+" + _UNIT + r"\s+(?:without|and still|and nothing|later and|on and)(?!\w)",
+    r"(?<!\w)(?:paid|ordered|sent it|returned it|reported it)\s+(?:" + _NUM + r"\s+)?" + _UNIT + r"\s+ago(?!\w)",
+    r"(?<!\w)(?:and\s+)?still\s+(?:nothing|no sign|no word|no news|not|no|missing|broken|wrong|there|the same|lost|waiting|billing|charging|showing|shows|says|hasn'?t|haven'?t|isn'?t|can'?t|won'?t|doesn'?t|don'?t)(?!\w)",
+    r"(?<!\w)(?:toujours rien|toujours pas|immer noch|noch immer|todavia no|aun no|nadal nie|nadal czekam|nog steeds|nog altijd|non e ancora|non ancora|ancora niente|dal ar goll|ainda nao|ainda nada|czekam juz|j'attends)(?!\w)",
+    # repetition: "the third time", "yet again", "again." closing a sentence, "outra vez", "schon wieder"
+    r"(?<!\w)(?:second|third|fourth|fifth|sixth|umpteenth|nth|3rd|4th|5th)\s+time(?!\w)",
+    r"(?<!\w)(?:yet|all over)\s+again(?!\w)",
+    r"(?<![^.!?\n])\s*again[\s.!]*$",  # "Again." on its own
+    r"(?<!\w)(?:same (?:thing|problem|issue|mistake|error|fault)|happened|happening|it's happened)\s+again(?!\w)",
+    r"(?<!\w)(?:outra vez|otra vez|de nuevo|encore une fois|schon wieder|wieder einmal|znowu|po raz kolejny|alweer|opnieuw|ancora una volta|di nuovo|derde keer|troisieme fois|dritte mal|tercera vez|trzeci raz|terza volta|eto)(?!\w)",
+    # damage: "soaked through", "cracked", "dented", "a tear down one side", "scratches all over it"
+    r"(?<!\w)(?:soaked|soaking|sodden|wet through|ruined|cracked|dented|dent|torn|ripped|a tear|scratch\w*|shattered|stained|snapped|chipped|leak\w*|mud|muddy|filthy|dirty|clearly used|second[- ]hand|threw|thrown|dumped|beschadigt|beschädigt|kaputt|rotto|rotta|roto|zepsut\w*|uszkodzon\w*|kapot|abime\w*|casse|cassee|casses|estragad\w*|danificad\w*)(?!\w)",
+    # money taken: "taken £49 from my account", "you're still billing me", "me han cobrado"
+    r"(?<!\w)(?:taken|took|debited|deducted|charged)\s+(?:[£$€]\s?\d[\d.,]*|\d[\d.,]*\s?(?:pounds|euros?|dollars))",
+    r"(?<!\w)(?:taken|took|deducted|debited)\s+(?:\w+\s+){0,3}from my (?:account|card|bank)",
+    r"(?<!\w)(?:cobrado|cobraron|preleve|abgebucht|pobrano|pobrali|afgeschreven|addebitat\w*|cobrad\w*)(?!\w)",
+    # negated expectations: "he said it would be fixed. It isn't", "Bill said he'd sort it, he didn't",
+    # "never applied", "didn't turn up", "apparently not"
+    r"(?<!\w)(?:it|he|she|they|you|nobody|no one|that)\s+(?:didn'?t|did not|isn'?t|is not|wasn'?t|hasn'?t|haven'?t|never did|never has|still hasn'?t)\s*[.!]*\s*$",
+    r"(?<!\w)never\s+(?:arrived|came|turned up|showed up|showed|applied|happened|called|rang|replied|responded|got back|heard back|delivered|processed|refunded|fixed|sorted|answered|materiali[sz]ed|came through|got through|landed|turned)(?!\w)",
+    r"(?<!\w)(?:didn'?t|did not|failed to|never)\s+(?:turn up|show up|show|arrive|call back|ring back|get back|reply|respond|happen|come)(?!\w)",
+    r"(?<!\w)(?:apparently not|evidently not|obviously not|clearly not|did anyone|does anyone|is anyone|all i get is|all i got was|took a day off|day off work|waste of)(?!\w)",
+    r"(?<!\w)(?:the opposite|contradict\w*|one thing\W+\w+ told me|stop sending|stop charging|stop calling|drove me mad|drove me crazy|driving me mad|driving me crazy|drive me mad|drives me mad|up the wall)(?!\w)",
+    # done to the customer without a say: "cancelled without asking", "without any warning"
+    r"(?<!\w)without\s+(?:any\s+|so much as\s+|even\s+)?(?:asking|telling|warning|notice|notifying|consulting|permission|my (?:permission|consent|agreement|say))(?!\w)",
+    # nobody / no reply in other languages
+    r"(?<!\w)(?:nadie|niemand|nessuno|personne ne|nikt|neb|ninguem|ninguém|nunca chegou|nie dotarl\w*|nie doszl\w*|no ha llegado|nunca llego|n'est jamais|nie angekommen|nooit aangekomen|mai arrivato)(?!\w)",
+)]
 # Complaint words that, next to praise, usually describe the problem someone then put right.
 RESOLVED = _lexicon(
     "sorted", "sorted it", "sorted out", "sorting", "for finding", "found my", "day around", "things around", "fixed", "resolved", "put right", "replaced", "refunded",
@@ -211,15 +262,18 @@ RESOLVED = _lexicon(
     "straight away", "within minutes", "made it right", "rectified", "arrived the next day",
     "arrived today", "now arrived", "finally arrived", "arrived safely", "all good now", "resolu", "regle",
     "gelost", "erledigt", "resuelto", "solucionado", "zalatwione", "rozwiazany", "opgelost", "risolto",
-    "wedi datrys",
+    "wedi datrys", "spotted", "caught the", "noticed the",
 )
+# The same, where words may stand in between: "turned a horrible week around".
+RESOLVED_PATTERN = re.compile(r"(?<!\w)(?:turned|turn|put|made|set)\s+(?:\w+\s+){0,3}(?:around|round|right)(?!\w)")
 REQUEST = _lexicon(
     # English
     "please", "pls", "plz", "could you", "can you", "would you", "will you", "could someone", "can someone",
     "i need", "we need", "i'd like", "i would like", "i want", "i wish to", "let me know", "tell me",
     "how do i", "how can i", "how do you", "when will", "where is", "where's", "is there", "is it possible",
     "do you", "does it", "are you able", "cancel my", "change my", "update my", "send me", "help me",
-    "wondering", "advise", "i'm trying to", "i am trying to", "looking for", "any chance", "is my",
+    "wondering", "advise", "just checking", "checking whether", "checking if", "checking that",
+    "just confirming", "want to check", "wanted to check", "need to know", "to confirm", "i'm trying to", "i am trying to", "looking for", "any chance", "is my",
     "what is", "what's the", "i'd be grateful if", "would be grateful if", "need to", "can i",
     "could i", "may i", "should i", "how long", "what time", "which",
     # French
@@ -236,6 +290,8 @@ REQUEST = _lexicon(
     "kunt u", "kun je", "wanneer", "hoe kan", "graag", "ik wil", "ik zou graag", "waar is",
     # Italian
     "potete", "potreste", "puo", "potrebbe", "quando", "come posso", "vorrei", "per favore", "dove",
+    # Portuguese
+    "gostaria", "queria saber", "podem", "poderiam", "poderia", "pode", "preciso", "quando",
     # Welsh
     "allwch chi", "pryd", "sut", "os gwelwch yn dda", "plis", "hoffwn",
 )
@@ -250,7 +306,9 @@ NOT_REQUEST = _lexicon(
     "would be great", "would be lovely", "would be brilliant", "would be amazing", "would be fantastic",
     "would be perfect", "do you know how", "is there anything better", "i want to thank", "i want to say",
     "i wanted to say", "just wanted to", "i'd like to thank", "i'd like to say", "i would like to thank",
-    "i would like to say", "i'd just like to", "i just want to say", "i want to praise", "want to thank",
+    "i would like to say", "i'd just like to", "i'd like to pass on", "i would like to pass on", "want to pass on", "wanted to pass on",
+    "please tell their", "please tell your", "please let their", "please let your", "tell their manager",
+    "tell her manager", "tell his manager", "i want to commend", "i'd like to commend", "i want to praise", "i just want to say", "i want to praise", "want to thank",
 )
 # "That would be great if you could..." is a request, not praise.
 POLITE_CONDITIONAL = _lexicon(
@@ -262,7 +320,7 @@ POLITE_CONDITIONAL = _lexicon(
 NOT_COMPLAINT = _lexicon(
     "late husband", "late wife", "late mother", "late father", "late mum", "late dad", "late shift",
     "late night", "late-night", "late afternoon", "late evening", "late morning", "why not", "no problem",
-    "no problems", "not a problem", "cut-off", "staying late", "stayed late", "working late", "worked late", "cut off time", "no one else", "nobody else",
+    "no problems", "not a problem", "cut-off", "staying late", "stayed late", "working late", "worked late", "cut off time", "by mistake", "what was wrong", "what's wrong", "what went wrong", "no one else", "nobody else",
 )
 # Praise taken back in the same sentence: "Sarah was helpful, I suppose".
 HEDGE = _lexicon("i suppose", "i guess", "i suppose so", "sort of", "kind of", "ish")
@@ -278,17 +336,32 @@ SARCASM = _lexicon(
     "just perfect", "just what i needed", "so much for", "what a joke", "well done for", "great job losing", "merci pour rien", "danke fur nichts", "gracias por nada", "dzieki za nic",
 )
 # Sentence openers that are praise words used ironically when the rest of the sentence complains.
-IRONIC_OPENER = re.compile(r"^\W*(?:oh\s+)?(?:great|brilliant|fantastic|wonderful|lovely|perfect|super|marvellous|fab)\b\W")
+IRONIC_OPENER = re.compile(r"^\W*(?:oh\s+)?(?:great|brilliant|fantastic|wonderful|lovely|perfect|super|marvellous|fab)\s*[,!.:;–—-]")
 QUESTION_MARK = re.compile(r"[?？؟;]\s*$|[?？؟]")
 
+CONTRAST = re.compile(r"(?<!\w)(?:but|however|although|though|shame|sadly|unfortunately|mais|aber|pero|ale|maar|mas|ond)(?!\w)")
 CLAUSE_BREAK = re.compile(
-    r"\s*(?:[,;:–—()]|\s-\s|(?<!\w)(?:but|however|although|though|whereas|yet|except|mais|aber|pero|ale|maar|ma|ond|"
+    r"\s*(?:[,;:–—()]|\s-\s|(?<!\w)(?:but|however|although|though|whereas|yet|except|mais|aber|pero|ale|maar|ma|mas|ond|"
     r"cependant|jedoch|sin embargo|pero|jednak|echter|pero|pero)(?!\w))\s*"
 )
-SENTENCE = re.compile(r"[^.!?\n。！？]+[.!?。！？]*|\n")
+SENTENCE = re.compile(r"(?:[^.!?\n。！？]|(?<=\d)\.(?=\d))+[.!?。！？]*|\n")  # "£12.50" is not two sentences
 SIGN_OFF = re.compile(r"^[ \t]*[,.!]*[ \t]*(?:\r?\n|$)")
 # A capitalised word (any script with case): names are one to three of them in a row.
-NAME_WORD = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-öø-ÿā-ſ'’-]+)")
+# "O'Neill", "McDonald", "MacLeod" are one word.
+_UP, _LOW = "A-ZÀ-ÖØ-ÞĀ-ſ", "a-zà-öø-ÿā-ſ"
+NAME_WORD = re.compile(
+    rf"(?<![\w'’])([{_UP}]['’][{_UP}][{_LOW}'’-]+|[{_UP}][{_LOW}'’-]+(?:[{_UP}][{_LOW}'’-]+)?)"
+)
+# First names that are also words. Capitalised inside a sentence they are names ("thank you Will"); first
+# in a sentence they are names unless a pronoun or verb follows ("Will you...", "Hope you are well",
+# "May I...", "Bill attached").
+WORD_NAMES = {"will", "bill", "hope", "grace", "rose", "joy", "faith", "dawn", "summer", "mark", "pat", "sue",
+              "rob", "iris", "holly", "ivy", "robin", "amber", "ruby", "penny", "frank", "max", "jack", "sky",
+              "autumn", "patience", "precious", "sunny", "victor", "chase", "guy", "ray", "may"}
+NOT_AFTER_WORD_NAME = re.compile(
+    r"^\s+(?:you|you're|i|i'm|i've|we|it|it's|they|he|she|someone|anyone|somebody|anybody|there|this|that|"
+    r"these|all|everything|to|so|be|have|not|the|your|my|is|are|attached|enclosed|for|of|payment|number)(?!\w)"
+)
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "herr", "frau", "monsieur", "madame", "mme", "senor", "senora",
           "sr", "sra", "pan", "pani", "meneer", "mevrouw", "signor", "signora", "sig", "sir", "madam"}
 NOT_NAMES = {
@@ -318,6 +391,9 @@ NOT_NAMES = {
     ce cette cet ces c'est mon ma mes ton ta votre vos notre nos un une des du au aux mi mis su sus tu nuestro
     mein meine dein unser euer ein eine einen dem den mijn ons onze jullie il mio tuo suo nostro
     dank everything nothing something anything everyone calm clear shame last first waited charged ordered
+    genuinely definitely seriously incredibly extremely certainly literally actually basically finally
+    unfortunately sadly luckily thankfully hopefully apparently obviously clearly personally especially credit
+    arbeit service hilfe danke kundendienst
     only absolutely truly honestly seriously simply totally thankful cheers nice one quick fab perfect super""".split()
 }
 # A clause that goes on about someone named just before: "I spoke to Chloe, who was amazing",
@@ -327,6 +403,16 @@ CONTINUES = re.compile(r"^\W*(?:who|she|he|they|which|whom|qui|elle|il|sie|er|qu
 # What may stand in a clause beside the names for it to be a vocative ("Thank you, Emma", "Marta and Ollie, thank you").
 VOCATIVE_REST = re.compile(r"^[\W\d_]*(?:(?:and|&|et|und|y|i|en|e|a|dear|hi|hello)\W+)*$")
 LEXICONS_NOT_NAMES: list[re.Pattern] = []
+
+
+def _word_is_name(text: str, start: int, end: int) -> bool:
+    """Is the capitalised word text[start:end] (one of WORD_NAMES) used as a name here?"""
+    before = text[:start].rstrip(" \t\"'“(")
+    if before and before[-1] not in ".!?\n。！？":
+        return True  # capitalised inside a sentence: "thank you Will", "Will and Grace"
+    if fold(text[start:end]) in {"may", "summer", "autumn", "patience", "precious", "sunny", "chase", "guy"}:
+        return False  # first in a sentence these are far more often the word
+    return not NOT_AFTER_WORD_NAME.match(fold(text[end:end + 24]))
 
 
 def _names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -346,11 +432,14 @@ def _names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             word = word[:-2]
         key = fold(word)
         gap = text[position:match.start()]
+        word_name = key in WORD_NAMES and _word_is_name(text, match.start(), match.start() + len(word))
         if run and (gap.strip() or len(gap) > 1):
             close()
         if key in TITLES:
             close()
-        elif key in NOT_NAMES or len(word) < 2 or any(p.fullmatch(key) for p in LEXICONS_NOT_NAMES):
+        elif not word_name and (
+            key in NOT_NAMES or len(word) < 2 or "n't" in key or any(p.fullmatch(key) for p in LEXICONS_NOT_NAMES)
+        ):
             close()
         else:
             run.append((match.start(), match.start() + len(word), word))
@@ -377,6 +466,14 @@ def _hits(pattern: re.Pattern, folded: str, original: str, start: int, end: int,
     return [Span(m.start(), m.end(), label, original[m.start():m.end()]) for m in pattern.finditer(folded, start, end)]
 
 
+def _complaint_hits(folded: str, original: str, start: int, end: int, label: str) -> list[Span]:
+    """Complaint words (COMPLAINT) and complaint signals (COMPLAINT_PATTERNS) in folded[start:end]."""
+    hits = _hits(COMPLAINT, folded, original, start, end, label)
+    for pattern in COMPLAINT_PATTERNS:
+        hits += [hit for hit in _hits(pattern, folded, original, start, end, label) if not _inside(hit, hits)]
+    return hits
+
+
 def _negated(folded: str, clause_start: int, hit_start: int) -> bool:
     return bool(NEGATOR.search(folded[clause_start:hit_start]))
 
@@ -400,14 +497,15 @@ def classify(message: str) -> Classification:
         return Classification("question")
     folded = fold(text)
     not_complaint = _hits(NOT_COMPLAINT, folded, text, 0, len(text), "")
-    message_complains = any(not _inside(h, not_complaint) for h in _hits(COMPLAINT, folded, text, 0, len(text), ""))
-    resolved = bool(RESOLVED.search(folded))
+    message_complains = any(not _inside(h, not_complaint) for h in _complaint_hits(folded, text, 0, len(text), ""))
+    resolved = bool(RESOLVED.search(folded) or RESOLVED_PATTERN.search(folded))
     spans: list[Span] = []
     praise_sentences: list[int] = []
     weak_named: list[tuple[int, list]] = []  # praise only if the message asks for nothing
     thanks_sentences: list[tuple[int, bool, bool, list]] = []  # (sentence, emphatic, routine, names thanked)
     request_sentences: list[int] = []
     complaint_count = 0
+    last_complaint = -1  # the last sentence that complains
     sarcastic = False
     names: list[str] = []
 
@@ -437,7 +535,12 @@ def classify(message: str) -> Classification:
             if not (hit.text.lower().startswith("so much") and "thank" in folded[max(0, hit.start - 12):hit.start])
         ]
         if message_complains:
-            sarcasm += _hits(SARCASM_IF_COMPLAINT, folded, text, s_start, s_end, "sarcasm")
+            # "Great job from Ravi, but the email never arrived": praise set against the complaint by a
+            # contrast is sincere; "Thanks a bunch for losing my paperwork" is not.
+            sarcasm += [
+                hit for hit in _hits(SARCASM_IF_COMPLAINT, folded, text, s_start, s_end, "sarcasm")
+                if not CONTRAST.search(folded, hit.end, s_end)
+            ]
         hedged = bool(HEDGE.search(s_folded))
         clauses = []
         cursor = s_start
@@ -449,7 +552,13 @@ def classify(message: str) -> Classification:
                 cursor = brk.end()
         sentence_complaints: list[Span] = []
         for clause in clauses:
-            for hit in _hits(STRONG_PRAISE, folded, text, clause.start, clause.end, "praise"):
+            praise_hits = _hits(STRONG_PRAISE, folded, text, clause.start, clause.end, "praise")
+            for pattern in PRAISE_PATTERNS:
+                praise_hits += _hits(pattern, folded, text, clause.start, clause.end, "praise")
+            manners = _hits(THANKS, folded, text, clause.start, clause.end, "")
+            for hit in praise_hits:
+                if _inside(hit, manners):  # "Much appreciated" is a thanks, weighed as thanks below
+                    continue
                 if _inside(hit, polite) or _inside(hit, sarcasm) or _inside(hit, not_request) and "thank" in hit.text:
                     continue
                 if _negated(folded, clause.start, hit.start):
@@ -468,7 +577,7 @@ def classify(message: str) -> Classification:
                 clause.intensified = True
             clause.thanks = [h for h in _hits(THANKS, folded, text, clause.start, clause.end, "thanks") if not _inside(h, sarcasm)]
             clause.complaint += [
-                hit for hit in _hits(COMPLAINT, folded, text, clause.start, clause.end, "complaint")
+                hit for hit in _complaint_hits(folded, text, clause.start, clause.end, "complaint")
                 if not _inside(hit, clause.praise) and not _inside(hit, not_complaint)
             ]
             clause.names = _names_in(text, clause.start, clause.end)
@@ -479,9 +588,15 @@ def classify(message: str) -> Classification:
             clauses[0].praise, clauses[0].weak = [], []
             sarcasm.append(Span(s_start, s_start + opener.end(), "sarcasm", text[s_start:s_start + opener.end()]))
         if sarcasm:
+            # Praise in a sarcastic sentence is part of the sarcasm ("... for losing my paperwork, really helpful").
+            for clause in clauses:
+                if not clause.names:
+                    clause.praise, clause.weak = [], []
             sarcastic = True
             complaint_count += 1
             spans += sarcasm
+        if sentence_complaints or sarcasm:
+            last_complaint = index
         if sentence_complaints:
             complaint_count += 1
             spans += sentence_complaints
@@ -508,7 +623,7 @@ def classify(message: str) -> Classification:
                 # "Thanks, but that doesn't answer my question": a plain thanks beside a complaint is manners;
                 # so is a sign-off ("Cheers,\nKwame") with only a signature after it.
                 rest = text[clause.thanks[-1].end:]
-                sign_off = bool(SIGN_OFF.match(rest)) and len(rest.split()) <= 4
+                sign_off = bool(SIGN_OFF.match(rest)) and len(rest.split()) <= 4 and bool(rest.strip(" \t\r\n,.!"))
                 routine = routine or sign_off or (bool(sentence_complaints) and not emphatic and not thanked)
                 if sign_off:
                     thanked = []
@@ -530,6 +645,8 @@ def classify(message: str) -> Classification:
             praise(thanked)
     if request_count == 0:
         for index, words, targets in weak_named:
+            if last_complaint > index:  # "Will said it would be fixed. It isn't." praises nobody
+                continue
             praise_sentences.append(index)
             spans += words
             praise(targets)

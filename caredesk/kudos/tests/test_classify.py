@@ -115,3 +115,39 @@ def test_spans_point_at_the_words_that_decided():
 def test_text_past_the_limit_is_not_read():
     result = classify("x " * MAX_CHARS + " Priya was brilliant")
     assert (result.kind, result.praised_names) == ("question", [])
+
+
+@pytest.mark.parametrize(
+    ("message", "signal"),
+    [
+        ("We are now five weeks in and still nothing from the warehouse.", "still nothing"),
+        ("I've waited ten days for a reply.", "waited ten days"),
+        ("That makes it the fourth time I've sent these photos.", "fourth time"),
+        ("The frame arrived with a cracked corner.", "cracked"),
+        ("You have taken £12.50 from my card for a box I cancelled.", "taken £12.50"),
+        ("The man said the washer would be swapped on Friday. It wasn't.", "It wasn't."),
+        ("The fitter never turned up.", "never turned up"),
+        ("Der Fahrer hat das Paket schon wieder beim Nachbarn abgegeben.", "schon wieder"),
+    ],
+)
+def test_complaints_without_complaint_words(message, signal):
+    """Time without result, repetition, damage, money taken, broken promises, in general patterns."""
+    result = classify(message)
+    assert result.kind == "complaint"
+    assert any(s.label == "complaint" and signal.lower() in s.text.lower() for s in result.spans), result.spans
+
+
+def test_names_that_are_also_words():
+    assert classify("Will at the call centre was extremely patient.").praised_names == ["Will"]
+    assert classify("Many thanks to Hope and Bill for the quick fix!").praised_names == ["Hope", "Bill"]
+    assert classify("Will you ring me after six?").praised_names == []
+    assert classify("Hope you are well. Could you resend the link?").kind == "question"
+    assert classify("Thanks so much, Grace O'Reilly, that was superb.").praised_names == ["Grace O'Reilly"]
+
+
+def test_contrast_keeps_praise_sincere_and_manners_stay_manners():
+    result = classify("Great job by Kasia on the chat, but the courier still hasn't collected the return.")
+    assert (result.kind, result.praised_names) == ("mixed", ["Kasia"])
+    assert classify("Thanks a bunch for cancelling my booking without asking, very helpful.").kind == "complaint"
+    assert classify("Could you tell me when the sale ends? Much appreciated.").kind == "question"
+    assert classify("I ordered two by mistake, please cancel one.").kind == "question"
