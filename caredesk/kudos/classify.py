@@ -355,7 +355,7 @@ NAME_WORD = re.compile(
 # First names that are also words. Capitalised inside a sentence they are names ("thank you Will"); first
 # in a sentence they are names unless a pronoun or verb follows ("Will you...", "Hope you are well",
 # "May I...", "Bill attached").
-WORD_NAMES = {"will", "bill", "hope", "grace", "rose", "joy", "faith", "dawn", "summer", "mark", "pat", "sue",
+WORD_NAMES = {"will", "bill", "hope", "grace", "rose", "joy", "faith", "dawn", "mark", "pat", "sue",
               "rob", "iris", "holly", "ivy", "robin", "amber", "ruby", "penny", "frank", "max", "jack", "sky",
               "autumn", "patience", "precious", "sunny", "victor", "chase", "guy", "ray", "may"}
 NOT_AFTER_WORD_NAME = re.compile(
