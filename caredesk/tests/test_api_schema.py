@@ -118,6 +118,7 @@ def test_openapi_document_lists_every_endpoint(client):
         ("POST", "/api/v1/quality/score"),
         ("POST", "/api/v1/quality/classify"),
         ("GET", "/api/v1/surveys"),
+        ("GET", "/api/v1/reports/standard"),
         ("POST", "/api/v1/tickets/{ticket_id}/reviews"),
         ("GET", "/api/v1/reviews/{review_id}"),
         ("GET", "/api/v1/coaching/library"),

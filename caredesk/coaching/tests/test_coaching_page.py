@@ -63,6 +63,15 @@ def test_reply_quality_compares_the_agent_with_the_team_and_shows_their_best_rep
     assert [message.pk for message in context["best"]] == [reply.pk]
 
 
+def test_the_page_shows_the_best_replies_words(client, reply, alice):
+    from caredesk.quality import services as quality
+
+    quality.score_missing()
+    client.force_login(alice)
+    page = client.get(f"/coaching/agents/{alice.pk}/").content.decode()
+    assert "I&#x27;ve refunded the £42.10 today" in page.split('id="best-replies"')[1]
+
+
 def test_figures_against_the_standard_and_the_team(ticket_factory, miggins, billing, alice, bob, lena):
     from caredesk.reports import standard as care
 
