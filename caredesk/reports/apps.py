@@ -11,5 +11,6 @@ class ReportsConfig(AppConfig):
 
         from . import rollup
 
-        # Daily figures move in the transaction of the events that change them (the demo's history too).
+        # Daily figures move in the transaction of the events that change them (replayed history is
+        # rebuilt in one pass instead: rollup.on_events).
         hooks.on_events(rollup.on_events)

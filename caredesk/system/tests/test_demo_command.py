@@ -35,7 +35,9 @@ def test_demo_command_serves_the_desk_with_a_worker_and_prints_the_logins(tmp_pa
     )
     output = []
     try:
-        deadline = time.monotonic() + 180
+        # Loading takes about 160 s on a quiet 2-core machine (2026-11-26: the history ~140 s, the care-quality
+        # demos ~20 s); CI runs it beside another test process.
+        deadline = time.monotonic() + 420
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             if not line and process.poll() is not None:
