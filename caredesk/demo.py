@@ -7,6 +7,7 @@ caredesk.demo_content. The same seed gives the same desk, dated relative to toda
 """
 
 import importlib
+import os
 import random
 from datetime import datetime, timedelta
 from functools import cache
@@ -47,7 +48,8 @@ LOGINS = [
 ]
 
 SEED = 20_240_611
-CONVERSATIONS = 1500
+# CAREDESK_DEMO_CONVERSATIONS makes a smaller (or larger) demo: the demo command's own test serves a small one.
+CONVERSATIONS = int(os.environ.get("CAREDESK_DEMO_CONVERSATIONS", 1500))
 CUSTOMERS = 200
 DAYS = 182
 VIPS = 8

@@ -16,14 +16,6 @@ from caredesk.system import clock
 from .history import nine_to_five
 
 
-@pytest.fixture(autouse=True)
-def folding_history_live(request, monkeypatch):
-    """The random histories are written under hooks.history() (so escalations and the like keep quiet) but
-    must be folded event by event, as live events are: the listener's own replay check is switched off."""
-    if "replayed_history" not in request.node.name:
-        monkeypatch.setattr(rollup, "_replaying", lambda: False)
-
-
 def random_history(rng, *, teams, agents, customer, tickets=20, steps=160):
     start = datetime(2026, 3, 2, 8, tzinfo=timezone.utc)
     now = start

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if demo.is_loaded():
             self.stdout.write("Demo data already loaded.")
         else:
-            self.stdout.write("Loading the demo desk (about 1,500 tickets)...")
+            self.stdout.write(f"Loading the demo desk (about {demo.CONVERSATIONS:,} tickets)...")
             counts = demo.load(progress=lambda text: self.stdout.write("  " + text))
             self.stdout.write(f"Loaded {counts}.")
         if no_serve:
