@@ -5,6 +5,7 @@ clock and asks whether that wall-clock time is inside the weekday's hours on an 
 whole UTC minutes, and every offset in these zones is a whole number of minutes, so the count is exact.
 """
 
+import os
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,13 @@ TRANSITIONS = [
     datetime(2026, 12, 24, 23, 0, tzinfo=UTC),
 ]
 
-PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def examples(default: int) -> int:
+    """CI lowers the number of examples (CAREDESK_HYPOTHESIS_EXAMPLES) to keep the whole run short; a
+    developer's run tries the full number."""
+    return min(default, int(os.environ.get("CAREDESK_HYPOTHESIS_EXAMPLES", default)))
+
+
+PROPERTY = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
