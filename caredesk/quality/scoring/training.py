@@ -22,7 +22,7 @@ SETTINGS = {"l2": 0.02, "epochs": 40}
 
 
 class BadFile(ValueError):
-    pass
+    """A labelled file that cannot be read; the message names the file and the line."""
 
 
 def load(path: Path | str) -> list[dict]:
