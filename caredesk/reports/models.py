@@ -1,12 +1,13 @@
 """The care standard, and the figures rolled up from the event log for the dashboards.
 
-Figures are kept in three tables, all derived from conversations.Event and rebuilt from it by
+Figures are kept in four tables, all derived from conversations.Event and rebuilt from it by
 `caredesk reports rebuild` (rollup.py):
 - TicketState: what the rollup needs to remember about each ticket between its events (when it was
   created, who owns it, whether a customer message waits for an answer).
 - Measurement: one measured fact about one ticket (a first reply took 42 business minutes; a promise was
   kept; the ticket joined the backlog), the rows a drill-down lists.
-- DailyFigure: the measurements summed per day, team, agent, channel and metric: what the dashboard reads.
+- DailyFigure: the measurements summed per day, team, agent, channel and metric: what the dashboard reads;
+  MonthlyFigure: the same per month, for long periods.
 """
 
 from django.conf import settings
@@ -81,8 +82,8 @@ class Measurement(models.Model):
         return f"{self.metric} of #{self.ticket_id} on {self.day}"
 
 
-class DailyFigure(models.Model):
-    """Measurements summed per day, team, agent, channel and metric. The dashboard reads only this."""
+class Figure(models.Model):
+    """Measurements summed per period, team, agent, channel and metric (the dashboards read only these)."""
 
     day = models.DateField()
     team_id = models.IntegerField()
@@ -91,6 +92,16 @@ class DailyFigure(models.Model):
     metric = models.CharField(max_length=20)
     count = models.BigIntegerField(default=0)
     total = models.FloatField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.day} team {self.team_id} agent {self.agent_id} {self.channel}"
+
+
+class DailyFigure(Figure):
+    """Measurements summed per day."""
 
     class Meta:
         constraints = [
@@ -103,5 +114,17 @@ class DailyFigure(models.Model):
             models.Index(fields=["agent_id", "day"], name="dailyfigure_agent_day"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.metric} {self.day} team {self.team_id} agent {self.agent_id} {self.channel}"
+
+class MonthlyFigure(Figure):
+    """The daily figures summed per month; `day` is the month's first day. A long period reads its whole
+    months here and only the days at its edges from DailyFigure: a year is 12 rows per series, not 365."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "team_id", "agent_id", "channel", "metric"], name="monthlyfigure_unique")
+        ]
+        indexes = [
+            models.Index(fields=["day", "metric"], name="monthlyfigure_day_metric"),
+            models.Index(fields=["team_id", "day"], name="monthlyfigure_team_day"),
+            models.Index(fields=["agent_id", "day"], name="monthlyfigure_agent_day"),
+        ]

@@ -1,10 +1,12 @@
-"""Reads for the reports pages: the dashboard's figures from DailyFigure, the drill-down's tickets from
-Measurement. Permission: the caller has checked permissions.can_see_reports; figures are limited to the
-teams the user may see (queries.visible_team_ids), tickets also to permissions.visible_tickets.
+"""Reads for the reports pages: the dashboard's figures from MonthlyFigure and DailyFigure, the
+drill-down's tickets from Measurement and TicketState. Permission: the caller has checked
+permissions.can_see_reports; figures are limited to the teams the user may see (visible_teams), tickets
+also to permissions.visible_tickets.
 
-The dashboard costs a fixed number of queries whatever the desk's size: one for the period's figures by
-metric and day, one for the backlog before the period by the breakdown's dimension, one for the
-breakdown, plus the standard, the teams and the agents of the filters.
+The dashboard costs a fixed number of queries whatever the desk's size: the period's figures by metric
+and day, the backlog before the period by the breakdown's dimension, and the breakdown (each a query per
+figures table it reads: whole months from MonthlyFigure, the days at the edges from DailyFigure), plus
+the standard, the teams and the agents of the filters.
 """
 
 from collections import defaultdict
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +24,8 @@ from caredesk.accounts.models import Membership, Team, User
 from caredesk.conversations.models import Ticket
 
 from . import standard as care
-from .models import DailyFigure, Measurement
-from .rollup import day_of
+from .models import DailyFigure, Measurement, MonthlyFigure, TicketState
+from .rollup import day_of, month_of
 
 RANGES = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days"), 365: _("Last 365 days")}
 DEFAULT_RANGE = 90
@@ -93,16 +95,16 @@ def agents_of(teams: list[Team]) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "last_name", "pk"))
 
 
-def _scope(rows, user, filters: Filters, teams: Teams, *, prefix: str = ""):
-    """Rows limited to what the filters choose and the user may see."""
+def _scope(rows, user, filters: Filters, teams: Teams, *, agent: str = "agent_id"):
+    """Rows limited to what the filters choose and the user may see. `agent`: the column naming the agent."""
     if filters.team_id is not None:
-        rows = rows.filter(**{f"{prefix}team_id": filters.team_id})
+        rows = rows.filter(team_id=filters.team_id)
     elif not teams.every:  # someone who may not see every team (a private one)
-        rows = rows.filter(**{f"{prefix}team_id__in": [team.pk for team in teams]})
+        rows = rows.filter(team_id__in=[team.pk for team in teams])
     if filters.agent_id is not None:
-        rows = rows.filter(**{f"{prefix}agent_id": filters.agent_id})
+        rows = rows.filter(**{agent: filters.agent_id})
     if filters.channel:
-        rows = rows.filter(**{f"{prefix}channel": filters.channel})
+        rows = rows.filter(channel=filters.channel)
     return rows
 
 
@@ -122,6 +124,36 @@ def buckets(filters: Filters) -> list[date]:
             seen.append(key)
         day += timedelta(days=1)
     return seen
+
+
+def figure_rows(since: date | None, until: date, *, by_day: bool = False) -> list:
+    """The figures of the days [since, until] (since None: from the first) as querysets to sum: the whole
+    months inside the range from MonthlyFigure and the days at its edges from DailyFigure, or every day
+    from DailyFigure when `by_day` (a chart by day or week). In rows from months, `day` is the month's
+    first day."""
+    if by_day:
+        return [DailyFigure.objects.filter(day__gte=since, day__lte=until)]
+    first = since if since is None or since.day == 1 else month_of(month_of(since) + timedelta(days=32))
+    past = month_of(until + timedelta(days=1))  # months before this one end by `until`
+    if first is not None and first >= past:
+        return [DailyFigure.objects.filter(day__gte=since, day__lte=until)]
+    months = MonthlyFigure.objects.filter(day__lt=past)
+    if first is not None:
+        months = months.filter(day__gte=first)
+    edges = Q()
+    if since is not None and since < first:
+        edges |= Q(day__gte=since, day__lt=first)
+    if past <= until:
+        edges |= Q(day__gte=past, day__lte=until)
+    return [months, DailyFigure.objects.filter(edges)] if edges else [months]
+
+
+def summed(rows: list, by: list[str]) -> list[tuple]:
+    """(*by, Σcount, Σtotal) from each queryset: one query each. Keys may repeat across querysets."""
+    found = []
+    for part in rows:
+        found += part.values_list(*by).annotate(c=Sum("count"), t=Sum("total")).values_list(*by, "c", "t")
+    return found
 
 
 def value_of(metric: str, sums: dict[str, tuple[int, float]]) -> float | None:
@@ -242,16 +274,20 @@ AGENT_FIGURES = ["first_reply", "next_reply", "resolution", "handoffs", "reopen_
 
 def agent_figures(agent: User, team_ids: list[int], *, days: int = 90) -> list[Figure]:
     """An agent's figures over the last `days` days against the standard and against their teams'
-    figures (every agent of `team_ids` together). Two queries over the daily figures."""
+    figures (every agent of `team_ids` together). Up to four queries over the monthly and daily figures."""
     standard = care.current_standard()
     end = day_of(timezone.now())
-    recent = DailyFigure.objects.filter(day__gte=end - timedelta(days=days - 1), day__lte=end, metric__in=AGENT_FIGURES)
+    recent = [rows.filter(metric__in=AGENT_FIGURES) for rows in figure_rows(end - timedelta(days=days - 1), end)]
 
-    def sums(rows) -> dict[str, tuple[int, float]]:
-        return {metric: (count, total) for metric, count, total in rows.values_list("metric").annotate(c=Sum("count"), t=Sum("total")).values_list("metric", "c", "t")}
+    def sums(parts) -> dict[str, tuple[int, float]]:
+        found: dict[str, tuple[int, float]] = {}
+        for metric, count, total in summed(parts, ["metric"]):
+            earlier = found.get(metric, (0, 0.0))
+            found[metric] = (earlier[0] + count, earlier[1] + total)
+        return found
 
-    own = sums(recent.filter(agent_id=agent.pk))
-    team = sums(recent.filter(team_id__in=team_ids)) if team_ids else {}
+    own = sums([rows.filter(agent_id=agent.pk) for rows in recent])
+    team = sums([rows.filter(team_id__in=team_ids) for rows in recent]) if team_ids else {}
     figures = []
     for metric in AGENT_FIGURES:
         value = value_of(metric, own)
@@ -267,12 +303,12 @@ def _midnight(day: date) -> datetime:
 
 def dashboard(user, filters: Filters, *, teams: list[Team], agents: list[User], standard: care.Standard) -> Dashboard:
     start, end = filters.start, filters.end
-    rows = _scope(DailyFigure.objects.filter(day__gte=start, day__lte=end), user, filters, teams)
+    scoped = [_scope(rows, user, filters, teams) for rows in figure_rows(start, end, by_day=filters.bucket != "month")]
     keys = buckets(filters)
     per_bucket: dict[date, dict[str, list]] = {key: defaultdict(lambda: [0, 0.0]) for key in keys}
     whole: dict[str, list] = defaultdict(lambda: [0, 0.0])
     backlog_moves: dict[date, int] = defaultdict(int)
-    for metric, day, count, total in rows.values_list("metric", "day").annotate(c=Sum("count"), t=Sum("total")).values_list("metric", "day", "c", "t"):
+    for metric, day, count, total in summed(scoped, ["metric", "day"]):
         if metric == "backlog":
             backlog_moves[day] += count
             continue
@@ -283,8 +319,10 @@ def dashboard(user, filters: Filters, *, teams: list[Team], agents: list[User], 
         whole[metric][1] += total
     dimension = filters.dimension
     column = {"agent": "agent_id", "team": "team_id", "channel": "channel"}[dimension]
-    before = _scope(DailyFigure.objects.filter(metric="backlog", day__lt=start), user, filters, teams)
-    backlog_before_by = dict(before.values_list(column).annotate(c=Sum("count")).values_list(column, "c"))
+    before = [_scope(rows.filter(metric="backlog"), user, filters, teams) for rows in figure_rows(None, start - timedelta(days=1))]
+    backlog_before_by: dict = defaultdict(int)
+    for key, count, _total in summed(before, [column]):
+        backlog_before_by[key] += count
     backlog_before = sum(backlog_before_by.values())
 
     cards, charts = [], []
@@ -330,16 +368,17 @@ def dashboard(user, filters: Filters, *, teams: list[Team], agents: list[User], 
 
 
 def _breakdown(user, filters, teams, agents, standard, backlog_before_by) -> list[BreakdownRow]:
-    """The period's figures per agent, team or channel: one query."""
+    """The period's figures per agent, team or channel: a query per figures table."""
     column = {"agent": "agent_id", "team": "team_id", "channel": "channel"}[filters.dimension]
-    rows = _scope(DailyFigure.objects.filter(day__gte=filters.start, day__lte=filters.end), user, filters, teams)
+    rows = [_scope(part, user, filters, teams) for part in figure_rows(filters.start, filters.end)]
     sums: dict[object, dict[str, tuple]] = defaultdict(dict)
     backlog = defaultdict(int, backlog_before_by)
-    for key, metric, count, total in rows.values_list(column, "metric").annotate(c=Sum("count"), t=Sum("total")).values_list(column, "metric", "c", "t"):
+    for key, metric, count, total in summed(rows, [column, "metric"]):
         if metric == "backlog":
             backlog[key] += count
         else:
-            sums[key][metric] = (count, total)
+            earlier = sums[key].get(metric, (0, 0.0))
+            sums[key][metric] = (earlier[0] + count, earlier[1] + total)
     names = _names(filters.dimension, teams, agents)
     result = []
     for key in sorted(set(sums) | {k for k, v in backlog.items() if v}, key=lambda k: (str(names.get(k, k)))):
@@ -384,17 +423,9 @@ class TicketPage:
 def tickets(user, filters: Filters, *, metric: str, since: date, until: date, after: int | None = None,
             size: int = PAGE_SIZE, teams: list[Team]) -> TicketPage:
     """The tickets behind a figure, newest fact first, a page at a time by keyset on the fact's id.
-    Backlog: the tickets open at the end of `until` (their backlog moves up to that day sum to one)."""
+    Backlog: the tickets open at the end of `until`."""
     if metric == "backlog":
-        facts = _scope(Measurement.objects.filter(metric="backlog", day__lte=until), user, filters, teams)
-        open_ids = facts.values("ticket_id").annotate(n=Sum("count")).filter(n__gt=0).values("ticket_id")
-        rows = Ticket.objects.filter(permissions.visible_tickets(user), pk__in=open_ids)
-        if after:
-            rows = rows.filter(pk__lt=after)
-        found = list(rows.select_related("team", "owner", "customer").order_by("-pk")[: size + 1])
-        more = len(found) > size
-        found = found[:size]
-        return TicketPage([TicketRow(t, None, "") for t in found], found[-1].pk if more else None)
+        return _backlog(user, filters, until, after=after, size=size, teams=teams)
     facts = _scope(Measurement.objects.filter(metric=metric, day__gte=since, day__lte=until), user, filters, teams)
     visible = Ticket.objects.filter(permissions.visible_tickets(user)).values("pk")
     facts = facts.filter(ticket_id__in=visible)
@@ -408,6 +439,51 @@ def tickets(user, filters: Filters, *, metric: str, since: date, until: date, af
         [TicketRow(by_id[fact.ticket_id], fact.day, fact_display(metric, fact)) for fact in found if fact.ticket_id in by_id],
         found[-1].pk if more else None,
     )
+
+
+def _backlog(user, filters: Filters, day: date, *, after: int | None, size: int, teams: list[Team]) -> TicketPage:
+    """The tickets open at the end of `day`, newest first. For an earlier day the tickets are read in
+    windows of ticket ids, newest first and twice as wide each time, until the page is full: a day in
+    the last weeks reads the newest tickets' moves only, not every move ever made."""
+    from caredesk.system import clock
+
+    visible = Ticket.objects.filter(permissions.visible_tickets(user)).select_related("team", "owner", "customer")
+    if day >= day_of(clock.now()):
+        rows = visible.filter(pk__in=open_tickets(user, filters, day, teams=teams))
+        found = list((rows.filter(pk__lt=after) if after else rows).order_by("-pk")[: size + 1])
+    else:
+        found = []
+        top = after - 1 if after else Ticket.objects.aggregate(top=Max("pk"))["top"] or 0
+        width = BACKLOG_WINDOW
+        while top > 0 and len(found) <= size:
+            low = max(0, top - width)
+            ids = open_tickets(user, filters, day, teams=teams, between=(low, top))
+            found += visible.filter(pk__in=ids).order_by("-pk")[: size + 1 - len(found)]
+            top, width = low, width * 2
+    more = len(found) > size
+    found = found[:size]
+    return TicketPage([TicketRow(t, None, "") for t in found], found[-1].pk if more else None)
+
+
+BACKLOG_WINDOW = 4096  # ticket ids in the first window of an earlier day's backlog
+
+
+def open_tickets(user, filters: Filters, day: date, *, teams: list[Team], between: tuple[int, int] | None = None):
+    """The ids of the tickets open at the end of `day` (with ids in `between`: low < id <= high), as a
+    subquery. Today (or later): the rollup's memory of each ticket (TicketState) knows; an earlier day:
+    the tickets whose backlog moves up to that day sum to one."""
+    from caredesk.system import clock
+
+    if day >= day_of(clock.now()):
+        states = TicketState.objects.filter(is_open=True)
+        if between:
+            states = states.filter(ticket_id__gt=between[0], ticket_id__lte=between[1])
+        return _scope(states, user, filters, teams, agent="owner_id").values("ticket_id")
+    facts = Measurement.objects.filter(metric="backlog", day__lte=day)
+    if between:
+        facts = facts.filter(ticket_id__gt=between[0], ticket_id__lte=between[1])
+    facts = _scope(facts, user, filters, teams)
+    return facts.values("ticket_id").annotate(n=Sum("count")).filter(n__gt=0).values("ticket_id")
 
 
 def fact_display(metric: str, fact: Measurement) -> str:

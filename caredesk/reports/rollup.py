@@ -5,9 +5,9 @@ ticket (TicketState) and returns the facts it measures (Measurement rows). Both 
 tables go through it, so they agree by construction (and a test checks it on a random history):
 - incremental: `on_events`, a conversations.hooks.on_events listener, runs inside the transaction that
   wrote the events (the demo's replayed history included): it loads the tickets' states, folds the
-  events in, writes the new facts, and adds each fact's difference to DailyFigure with an upsert.
-- rebuild: `rebuild()` empties the three tables and folds every event, ticket by ticket in id order,
-  then sums the facts into DailyFigure with one INSERT ... SELECT.
+  events in, writes the new facts, and adds each fact's difference to DailyFigure and MonthlyFigure with an upsert.
+- rebuild: `rebuild()` empties the tables and folds every event, ticket by ticket in id order,
+  then sums the facts into DailyFigure, and those into MonthlyFigure, with an INSERT ... SELECT each.
 
 A fact's key makes it replaceable: a fact with the key of an existing one (a survey answer changed, a
 ticket solved a second time) replaces it, and the daily figures move by the difference.
@@ -26,7 +26,7 @@ from caredesk.calendars import business_time
 from caredesk.conversations import hooks
 from caredesk.conversations.models import OPEN_STATUSES, Event, Ticket
 
-from .models import DailyFigure, Measurement, TicketState
+from .models import DailyFigure, Measurement, MonthlyFigure, TicketState
 
 logger = logging.getLogger(__name__)
 K = Event.Kind
@@ -302,17 +302,44 @@ def _fields(fact: Fact) -> dict:
 
 
 def _upsert(deltas: dict[tuple, list]) -> None:
-    """Add to the daily figures: one statement per row, INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL)."""
-    table = connection.ops.quote_name(DailyFigure._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (day, team_id, agent_id, channel, metric, count, total) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-        f"ON CONFLICT (day, team_id, agent_id, channel, metric) DO UPDATE SET "
-        f"count = {table}.count + excluded.count, total = {table}.total + excluded.total"
-    )
+    """Add to the daily and the monthly figures: INSERT ... ON CONFLICT DO UPDATE (SQLite and
+    PostgreSQL), one statement per table."""
     rows = [(*key, count, total) for key, (count, total) in deltas.items() if count or total]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+    if not rows:
+        return
+    months: dict[tuple, list] = {}
+    for day, *rest, count, total in rows:
+        slot = months.setdefault((month_of(day), *rest), [0, 0.0])
+        slot[0] += count
+        slot[1] += total
+    with connection.cursor() as cursor:
+        for model, table_rows in ((DailyFigure, rows), (MonthlyFigure, [(*key, *sums) for key, sums in months.items()])):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.executemany(
+                f"INSERT INTO {table} (day, team_id, agent_id, channel, metric, count, total) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                f"ON CONFLICT (day, team_id, agent_id, channel, metric) DO UPDATE SET "
+                f"count = {table}.count + excluded.count, total = {table}.total + excluded.total",
+                table_rows,
+            )
+
+
+def month_of(day):
+    """The first day of `day`'s month: how MonthlyFigure names a month."""
+    return day.replace(day=1)
+
+
+def fill_months(using=None) -> int:
+    """Sum the daily figures into the (empty) monthly table with one INSERT ... SELECT; returns the rows."""
+    conn = connection if using is None else using
+    month = "CAST(date_trunc('month', day) AS date)" if conn.vendor == "postgresql" else "date(day, 'start of month')"
+    table, source = MonthlyFigure._meta.db_table, DailyFigure._meta.db_table
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, team_id, agent_id, channel, metric, count, total) "
+            f"SELECT {month}, team_id, agent_id, channel, metric, SUM(count), SUM(total) FROM {source} "
+            f"GROUP BY {month}, team_id, agent_id, channel, metric"
+        )
+        return cursor.rowcount
 
 
 # Rebuild ---------------------------------------------------------------------------------------------
@@ -322,11 +349,12 @@ CHUNK = 5000
 
 @transaction.atomic
 def rebuild(progress: Callable[[str], None] = lambda line: None) -> dict[str, int]:
-    """Recompute the three tables from the event log alone. Events are folded ticket by ticket in the
+    """Recompute the four tables from the event log alone. Events are folded ticket by ticket in the
     order they were written (id), as the listener saw them. Returns how many rows each table got."""
     TicketState.objects.all().delete()
     Measurement.objects.all().delete()
     DailyFigure.objects.all().delete()
+    MonthlyFigure.objects.all().delete()
     calendars = Calendars()
     states: list[TicketState] = []
     facts: dict[tuple, Fact] = {}
@@ -377,6 +405,7 @@ def rebuild(progress: Callable[[str], None] = lambda line: None) -> dict[str, in
             "GROUP BY day, team_id, agent_id, channel, metric"
         )
         written["daily_figures"] = cursor.rowcount
+    written["monthly_figures"] = fill_months()
     return written
 
 

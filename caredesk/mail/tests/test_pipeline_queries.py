@@ -30,9 +30,9 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 # rules react to (read once a process every few seconds; each test starts with empty caches).
 # Plus care quality (2026-11-26): kudos reads the customer's message to classify it (a task only for praise),
 # and the reports rollup folds the CREATED event in the same transaction (the ticket's state read and
-# inserted, its backlog measurement read and inserted, the daily figure upserted): 1 + 5.
+# inserted, its backlog measurement read and inserted, the daily and the monthly figures upserted): 1 + 6.
 # Moving the rollup to one task per batch is the next step for throughput (issue 4, point 9).
-HOOKS_ON_A_NEW_TICKET = 3 + 1 + 5
+HOOKS_ON_A_NEW_TICKET = 3 + 1 + 6
 NEW_REQUEST_QUERIES = 25 + HOOKS_ON_A_NEW_TICKET
 # Lock and read the email, the customer, the thread (sent and received Message-IDs, the ticket), the ticket
 # locked, message, event, ticket touched, the owner's notification queued, the email's outcome, the search
@@ -43,7 +43,7 @@ REPLY_QUERIES = 18 + 2 + 3
 # once (the lock, the template and mailbox, the search document's reads and upsert, the send task), plus
 # the hooks' reads (policy and routing for a new ticket, target clocks for a reply; the automation kinds
 # once a batch).
-NEW_REQUEST_IN_A_BATCH = 18 + 2 + 6  # + kudos and the rollup, as above
+NEW_REQUEST_IN_A_BATCH = 18 + 2 + 7  # + kudos and the rollup, as above
 REPLY_IN_A_BATCH = 14 + 2 + 3  # with the owner's notification queued; + kudos and the rollup
 # Once per batch: claim (sizes, then rows), search reads and upsert, the finished emails' tasks dropped,
 # the send task queued, the automation kinds.

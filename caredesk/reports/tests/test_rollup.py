@@ -1,7 +1,8 @@
 """The incremental figures equal those rebuilt from the event log, on a random history."""
 
 import random
-from datetime import datetime, timedelta, timezone
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
 from io import StringIO
 
 import pytest
@@ -9,15 +10,15 @@ from django.core.management import call_command
 
 from caredesk.conversations import events, hooks, services
 from caredesk.conversations.models import Event, Ticket
-from caredesk.reports import rollup
-from caredesk.reports.models import DailyFigure, Measurement, TicketState
+from caredesk.accounts.models import User
+from caredesk.reports import queries, rollup
+from caredesk.reports.models import DailyFigure, Measurement, MonthlyFigure, TicketState
 from caredesk.system import clock
 
 from .history import nine_to_five
 
 
-def random_history(rng, *, teams, agents, customer, tickets=20, steps=160):
-    start = datetime(2026, 3, 2, 8, tzinfo=timezone.utc)
+def random_history(rng, *, teams, agents, customer, tickets=20, steps=160, start=datetime(2026, 3, 2, 8, tzinfo=timezone.utc)):
     now = start
     opened = []
     with hooks.history():
@@ -110,3 +111,96 @@ def test_replayed_history_is_left_to_a_rebuild(ticket_factory, miggins, billing,
     assert not DailyFigure.objects.exists()  # the listener kept out of the replay
     rollup.rebuild()
     assert DailyFigure.objects.get(metric="first_reply").count == 1
+
+
+# Months -------------------------------------------------------------------------------------------------
+
+ACROSS_MONTHS = datetime(2026, 3, 20, 8, tzinfo=timezone.utc)  # three weeks of history from here reach April
+
+
+@pytest.fixture
+def desk_history(billing, deliveries, alice, bob, charlie, miggins):
+    """A random history of two teams and three agents: desk_history(seed, start=...)."""
+    def make(seed: int, **options):
+        random_history(random.Random(seed), teams=[billing, deliveries],
+                       agents={billing.pk: [alice, bob], deliveries.pk: [charlie]}, customer=miggins, **options)
+    return make
+
+
+def months_of_the_days() -> set[tuple]:
+    sums: dict[tuple, list] = defaultdict(lambda: [0, 0.0])
+    for row in DailyFigure.objects.all():
+        slot = sums[(rollup.month_of(row.day), row.team_id, row.agent_id, row.channel, row.metric)]
+        slot[0] += row.count
+        slot[1] += row.total
+    return {(*key, count, round(total, 3)) for key, (count, total) in sums.items() if count or round(total, 3)}
+
+
+def test_monthly_figures_sum_the_daily_ones_live_and_rebuilt(desk_history):
+    desk_history(3, start=ACROSS_MONTHS)
+    assert {row[0].month for row in rollup.figures_as_rows()} == {3, 4}
+    live = rollup.figures_as_rows(MonthlyFigure.objects.all())
+    assert live == months_of_the_days()
+    rollup.rebuild()
+    assert rollup.figures_as_rows(MonthlyFigure.objects.all()) == live
+
+
+def sums_by_metric(parts) -> dict[str, tuple]:
+    found: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    for metric, count, total in queries.summed(parts, ["metric"]):
+        found[metric][0] += count
+        found[metric][1] += total
+    return {metric: (count, round(total, 3)) for metric, (count, total) in found.items() if count or round(total, 3)}
+
+
+@pytest.mark.parametrize("since, until, tables", [
+    (date(2026, 3, 25), date(2026, 4, 10), 1),  # no whole month inside: days only
+    (date(2026, 3, 1), date(2026, 4, 30), 1),  # whole months only
+    (date(2026, 3, 21), date(2026, 4, 30), 2),  # days of March, then April whole
+    (date(2026, 3, 1), date(2026, 4, 5), 2),  # March whole, then days of April
+    (date(2026, 2, 27), date(2026, 5, 3), 2),  # days, two whole months, days
+    (None, date(2026, 4, 2), 2),  # from the first figure: whole months, then days
+    (None, date(2026, 3, 31), 1),
+])
+def test_a_period_sums_its_whole_months_and_edge_days_to_what_its_days_sum(since, until, tables, desk_history):
+    desk_history(4, start=ACROSS_MONTHS)
+    parts = queries.figure_rows(since, until)
+    assert len(parts) == tables
+    days = DailyFigure.objects.filter(day__lte=until, **({"day__gte": since} if since else {}))
+    assert sums_by_metric(parts) == sums_by_metric([days])
+    assert sums_by_metric(parts)  # the range holds figures: the comparison compared something
+
+
+def test_the_backlog_of_today_from_the_tickets_states_is_the_one_the_moves_sum_to(desk_history, billing, deliveries, alice):
+    """Open now (TicketState) and open at the end of yesterday (the sum of the backlog moves) are the same
+    tickets when nothing happened since: the two ways agree, whole and per team, agent and channel."""
+    desk_history(5)
+    admin = User.objects.create_user("lead-admin@example.com", "x", role=User.Role.ADMIN)
+    teams = queries.visible_teams(admin)
+    today = rollup.day_of(clock.now())
+    checked = 0
+    for filters in [queries.Filters(), queries.Filters(team_id=billing.pk), queries.Filters(agent_id=alice.pk),
+                    queries.Filters(agent_id=0), queries.Filters(channel="email"), queries.Filters(team_id=deliveries.pk, channel="web")]:
+        now = set(queries.open_tickets(admin, filters, today, teams=teams).values_list("ticket_id", flat=True))
+        summed = set(queries.open_tickets(admin, filters, today - timedelta(days=1), teams=teams).values_list("ticket_id", flat=True))
+        assert now == summed
+        checked += len(now)
+    assert checked  # some tickets were open
+
+
+def test_an_earlier_days_backlog_pages_through_windows_of_tickets_to_every_open_ticket(monkeypatch, desk_history):
+    desk_history(5)
+    monkeypatch.setattr(queries, "BACKLOG_WINDOW", 2)  # many windows, some of them empty
+    admin = User.objects.create_user("lead-admin@example.com", "x", role=User.Role.ADMIN)
+    teams = queries.visible_teams(admin)
+    day = date(2026, 3, 10)
+    expected = set(queries.open_tickets(admin, queries.Filters(), day, teams=teams).values_list("ticket_id", flat=True))
+    listed, after = [], None
+    while True:
+        page = queries.tickets(admin, queries.Filters(), metric="backlog", since=day, until=day, after=after, size=3, teams=teams)
+        listed += [row.ticket.pk for row in page.rows]
+        if not page.next_cursor:
+            break
+        after = page.next_cursor
+    assert len(expected) > 3  # more than a page
+    assert listed == sorted(expected, reverse=True)
