@@ -109,7 +109,7 @@ def cross_validate(examples: list[dict], k: int = 5, **settings) -> dict[str, di
 
 
 def author(path: Path | str) -> str:
-    """Who wrote a training file, from its name: replies_train.jsonl is A, replies_author_b_train.jsonl is B."""
+    """Who wrote a training file, from its name: replies_train.jsonl is A, replies_author_b_train.jsonl B."""
     stem = Path(path).name.removesuffix(".jsonl").removesuffix("_train").removeprefix("replies")
     return stem.removeprefix("_author_").upper() or "A"
 
@@ -121,7 +121,7 @@ def across_authors(examples_by_author: dict[str, list[dict]], **settings) -> dic
         raise ValueError("Cross-author figures need training files from at least two authors.")
     report = {}
     for held_out, examples in examples_by_author.items():
-        others = [example for name, rows in examples_by_author.items() if name != held_out for example in rows]
+        others = [row for name, rows in examples_by_author.items() if name != held_out for row in rows]
         report[held_out] = evaluate(examples, train(others, **settings))[0]
     return report
 
@@ -129,7 +129,8 @@ def across_authors(examples_by_author: dict[str, list[dict]], **settings) -> dic
 def authors_table(report: dict[str, dict[str, dict]]) -> str:
     """F1 per behaviour for each held-out author, their mean, and P/R beside each F1."""
     held = list(report)
-    lines = [f"{'behaviour':<11} " + " ".join(f"{'others → ' + name:>20}" for name in held) + f" {'mean F1':>8}"]
+    header = " ".join(f"{'others → ' + name:>20}" for name in held)
+    lines = [f"{'behaviour':<11} {header} {'mean F1':>8}"]
     for behaviour in cues.BEHAVIOURS:
         cells, f1s = [], []
         for name in held:

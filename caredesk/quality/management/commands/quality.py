@@ -21,7 +21,9 @@ class Command(BaseCommand):
     help = "Train, evaluate and run the reply quality scorer."
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{train,evaluate,authors,rescore}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{train,evaluate,authors,rescore}"
+        )
         train = actions.add_parser("train", help="Retrain on the labelled training set; writes the weights file.")
         train.add_argument(
             "--data", nargs="+", default=[str(path) for path in training.TRAIN_FILES],
