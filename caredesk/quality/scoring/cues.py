@@ -70,6 +70,7 @@ LEXICONS: dict[str, list[Cue]] = {
         ("generic_contact", r"\bthank(?:s| you) for contacting\b|\bthank you for your (?:email|message|enquiry|query|patience)\b|\bwe (?:have )?received your (?:email|message|request|query|enquiry)\b", False, "name what they told you instead of thanking them for 'contacting us'"),
         ("generic_look", r"\b(?:we|I)(?:'ll| will) (?:look into (?:it|this|the matter|your (?:issue|query|request))|investigate (?:this|the matter|further))\b|\bthe (?:matter|issue) (?:you (?:raised|reported|mentioned))\b", False, "instead of 'we will look into it', say what exactly you will check for them"),
         ("boilerplate", r"\bwe (?:really |do |truly |really do )?(?:appreciate|value) (?:it|you|your (?:feedback|patience|business|custom|message|email))\b|\b(?:satisfaction|you) (?:is|are) our (?:top |number one |highest )?priority\b|\bwe take (?:all|every|your) [a-z]+ (?:very )?seriously\b|\b(?:always )?here for you\b|\bvalued customers?\b|\bpride ourselves\b|\baround the clock\b|\b24/7\b|\bhope you(?:'re| are) (?:keeping )?well\b|\byour feedback (?:really )?matters\b|\bexperiencing (?:a )?(?:very )?high (?:demand|volumes?)\b|\bbear with us\b", False, "say something about their situation: a line that would fit any customer tells them nothing"),
+        ("generic_rule", r"\b(?:customers|guests|passengers|members|residents|users|tenants|policyholders|cardholders|travellers|subscribers|clients|patients|students) (?:are|must|should|may|can|will|who|need)\b|\ball (?:claims|orders|bookings|requests|complaints|refunds|applications|products|items|changes|cancellations|returns) (?:are|must|will|come|require|need)\b|\bfor (?:a (?:number|variety) of|many|various) reasons\b|\b(?:a (?:range|number) of|many|various) factors\b|\b(?:can|may) (?:vary|change|differ)\b|\bsubject to (?:availability|change|our)\b|\b(?:please )?(?:refer to|see|check) (?:our|the) (?:website|faqs?|help|terms|policy|app|timetable|product|glossary|delivery information|planning portal)\b", False, "answer for this customer rather than for customers in general: say what happens to their order, booking or bill"),
         ("generic_words", r"\byour (?:issue|query|request|enquiry|concern|case|matter)\b|\bany (?:issue|issues|problems|questions)\b", False, "name their actual problem (the order, the item, the date) rather than 'your issue'"),
     ),
     "willing": _cues(
@@ -164,6 +165,35 @@ FEELING_IN_MESSAGE = re.compile(
     r"holiday|late|missing|ruined|!{1,})",
     re.IGNORECASE,
 )
+
+
+# A stock acknowledgement that repeats the customer's words back ("Thank you for your message regarding your
+# oak chest", "Sorry to hear your parcel hasn't turned up"): words shared in that sentence show no interest.
+ECHO = re.compile(
+    r"\b(?:thank(?:s| you)(?: so much)? for (?:your (?:message|email|enquiry|query|feedback|complaint|letter)|"
+    r"getting in touch|contacting us|reaching out|letting us know|telling us|taking the time to tell us)|"
+    r"we(?:'re| are) (?:very |so |really )?sorry (?:to hear|that|you)|sorry to hear|"
+    r"we acknowledge|in relation to|with regard to|regarding)\b",
+    re.IGNORECASE,
+)
+
+
+def echo_sentences(reply: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the reply that is a stock acknowledgement (ECHO)."""
+    return [(start, end) for start, end, sentence in textlib.sentences(reply) if ECHO.search(sentence)]
+
+
+def without_echo(reply: str) -> str:
+    """The reply with its stock acknowledgements left out: what it says beyond repeating the customer."""
+    parts, last = [], 0
+    for start, end in echo_sentences(reply):
+        parts.append(reply[last:start])
+        last = end
+    return " ".join(parts) + " " + reply[last:]
+
+
+# Names written with a capital inside a sentence or after a greeting: people, places, products, days.
+NAMES = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")
 
 
 @dataclass
@@ -279,6 +309,16 @@ def features(
             feats["shared_ratio"] = len(shared) / len(asked)
         feats["specific_words"] = min(len(said), 20) / 20
         feats["asks_question"] = 1.0 if "?" in reply else 0.0
+        # Words shared only inside a stock acknowledgement ("thanks for your message about your oak chest")
+        # show no interest: what counts is what the rest of the reply takes up.
+        engaged = asked & textlib.content_stems(without_echo(reply)) if asked else frozenset()
+        feats[f"engaged_n:{_bucket(len(engaged), (0, 1, 2, 4))}"] = 1.0
+        if len(engaged) < len(shared):
+            feats["echo_only"] = (len(shared) - len(engaged)) / len(shared)
+        # Names only this case has: people (the customer's own in a greeting too), places, products, days.
+        # (Numbers, amounts and references are specific_number and specific_ref; counting every number
+        # again, "3-5 working days" included, helped one author's replies and hurt another's.)
+        feats[f"names_n:{_bucket(len(NAMES.findall(reply)), (0, 1, 3))}"] = 1.0
     elif behaviour == "willing":
         feats["first_person"] = min(len(FIRST_PERSON.findall(reply)), 4) / 4
     elif behaviour == "empathy":
@@ -304,9 +344,13 @@ def spans_for(reply: str, customer_message: str, behaviour: str, found: list[tup
             spans.append(Span(match.start(), match.end(), match.group(0), True, "greeting_name"))
     if behaviour == "interested" and customer_message:
         shared = textlib.content_stems(customer_message)
+        # Words only repeated back in a stock acknowledgement did not help (features(): engaged_n).
+        echoed = echo_sentences(reply)
         for match in textlib.WORD.finditer(reply):
-            word = match.group(0).lower()
-            if word not in textlib.STOPWORDS and textlib.stem(word) in shared:
+            word = match.group(0).lower().replace("’", "'")
+            if word in textlib.STOPWORDS or any(start <= match.start() < end for start, end in echoed):
+                continue
+            if textlib.stem(word) in shared:
                 spans.append(Span(match.start(), match.end(), match.group(0), True, "shared"))
     # Keep the longest span where two overlap, in reading order.
     spans.sort(key=lambda span: (span.start, -(span.end - span.start)))

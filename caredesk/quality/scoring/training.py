@@ -108,6 +108,40 @@ def cross_validate(examples: list[dict], k: int = 5, **settings) -> dict[str, di
     return metrics(pairs)
 
 
+def author(path: Path | str) -> str:
+    """Who wrote a training file, from its name: replies_train.jsonl is A, replies_author_b_train.jsonl B."""
+    stem = Path(path).name.removesuffix(".jsonl").removesuffix("_train").removeprefix("replies")
+    return stem.removeprefix("_author_").upper() or "A"
+
+
+def across_authors(examples_by_author: dict[str, list[dict]], **settings) -> dict[str, dict[str, dict]]:
+    """For each author, the figures of a scorer trained on every other author's replies and scored on
+    theirs: what replies nobody tuned on look like. Needs at least two authors."""
+    if len(examples_by_author) < 2:
+        raise ValueError("Cross-author figures need training files from at least two authors.")
+    report = {}
+    for held_out, examples in examples_by_author.items():
+        others = [row for name, rows in examples_by_author.items() if name != held_out for row in rows]
+        report[held_out] = evaluate(examples, train(others, **settings))[0]
+    return report
+
+
+def authors_table(report: dict[str, dict[str, dict]]) -> str:
+    """F1 per behaviour for each held-out author, their mean, and P/R beside each F1."""
+    held = list(report)
+    header = " ".join(f"{'others → ' + name:>20}" for name in held)
+    lines = [f"{'behaviour':<11} {header} {'mean F1':>8}"]
+    for behaviour in cues.BEHAVIOURS:
+        cells, f1s = [], []
+        for name in held:
+            row = report[name][behaviour]
+            f1s.append(row["f1"])
+            cells.append(f"{row['precision']:.2f}/{row['recall']:.2f}/{row['f1']:.3f}".rjust(20))
+        lines.append(f"{behaviour:<11} " + " ".join(cells) + f" {sum(f1s) / len(f1s):>8.3f}")
+    lines.append("(each cell: precision/recall/F1 of a scorer trained on the other authors' files)")
+    return "\n".join(lines)
+
+
 def evaluate(examples: list[dict], weights: dict | None = None) -> tuple[dict[str, dict], dict[str, float]]:
     """Figures for the committed weights (or `weights`) on `examples`, and scoring times in ms."""
     from . import score

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from caredesk.conversations import hooks, services as conversations
 from caredesk.quality.models import ReplyScore
-from caredesk.quality.scoring import model
+from caredesk.quality.scoring import model, training
 
 LINES = [
     {"id": "x-1", "customer_message": "My parcel is late.", "reply": "Hi Jo, so sorry it's late! I've sent a new one today, it arrives tomorrow.",
@@ -77,3 +77,27 @@ def test_rescore_scores_every_reply_without_a_score_once(ticket, alice):
     call_command("quality", "rescore", stdout=out)
     assert out.getvalue() == "Scored 2 replies.\nScored 0 replies.\n"
     assert ReplyScore.objects.count() == 2
+
+
+def test_authors_trains_on_every_author_but_one_and_scores_that_one(tmp_path):
+    first = _write(tmp_path / "replies_train.jsonl", LINES)
+    second = _write(tmp_path / "replies_author_b_train.jsonl", [{**line, "id": f"b-{i}"} for i, line in enumerate(LINES)])
+    out = StringIO()
+    call_command("quality", "authors", "--data", str(second), str(first), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Replies per author: A 3, B 3"
+    assert lines[1].split() == ["behaviour", "others", "→", "A", "others", "→", "B", "mean", "F1"]
+    assert [line.split()[0] for line in lines[2:8]] == ["warm", "interested", "willing", "positive", "empathy", "polite"]
+
+
+def test_authors_refuses_a_single_author(tmp_path):
+    with pytest.raises(CommandError, match="at least two authors"):
+        call_command("quality", "authors", "--data", str(_write(tmp_path / "replies_train.jsonl", LINES)))
+
+
+@pytest.mark.parametrize(
+    "name, author",
+    [("replies_train.jsonl", "A"), ("replies_author_b_train.jsonl", "B"), ("data/replies_author_c_train.jsonl", "C")],
+)
+def test_a_training_file_names_its_author(name, author):
+    assert training.author(name) == author

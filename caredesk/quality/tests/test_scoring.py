@@ -43,6 +43,7 @@ def test_a_cold_reply_that_passes_the_customer_on_shows_none():
         ("empathy", "sorry for any inconvenience", False),
         ("polite", "could you please send", True),
         ("polite", "you must", False),
+        ("interested", "Customers must", False),
     ],
 )
 def test_spans_point_at_the_words_that_helped_or_hurt(behaviour, phrase, helps):
@@ -58,6 +59,47 @@ def test_words_shared_with_the_customer_message_are_the_interested_spans():
     spans = score(reply, ORDER)["interested"].spans
     assert [(span.text, span.cue) for span in spans] == [("order 4471", "specific_ref"), ("birthday", "shared")]
     assert [span.text for span in score("Good news: 4471 is on its way.", ORDER)["interested"].spans] == ["4471"]
+
+
+LAMP = "The lamp I bought on Saturday flickers and then goes out after a minute."
+
+
+def test_a_reply_that_repeats_the_customer_in_a_stock_line_and_then_answers_anyone_is_not_interested():
+    reply = (
+        "Thank you for your message regarding the lamp you bought on Saturday that flickers and goes out. "
+        "Customers must return faulty goods within 30 days. Please refer to our website for our returns policy."
+    )
+    result = score(reply, LAMP)["interested"]
+    assert result.present is False
+    assert [(span.text, span.cue) for span in result.spans] == [
+        ("Thank you for your message", "generic_contact"), ("Customers must", "generic_rule"),
+        ("Please refer to our website", "generic_rule"),
+    ]
+
+
+def test_a_reply_about_the_customers_case_in_its_own_words_is_interested():
+    reply = "Hi Ravi, that flicker is usually a loose bulb holder on the Orla lamp. I've sent you a new holder today."
+    result = score(reply, LAMP)["interested"]
+    assert result.present is True
+    assert [(span.text, span.cue) for span in result.spans] == [("flicker", "shared"), ("lamp", "shared")]
+
+
+@pytest.mark.parametrize(
+    "reply, echoed",
+    [
+        ("We're sorry to hear your parcel is late. I've rebooked it for Tuesday.", ["We're sorry to hear your parcel is late."]),
+        ("Thanks for letting us know about the parcel!\nIt is on the van today.", ["Thanks for letting us know about the parcel!"]),
+        ("I'm so sorry you were charged twice. I've refunded the second payment.", []),  # personal, not stock
+    ],
+)
+def test_stock_acknowledgements_are_found_sentence_by_sentence(reply, echoed):
+    assert [reply[start:end] for start, end in cues.echo_sentences(reply)] == echoed
+    assert all(sentence not in cues.without_echo(reply) for sentence in echoed)
+
+
+def test_names_inside_a_sentence_count_as_details_of_the_case():
+    reply = "Hi Zoe, your Orla Floor lamp leaves Leeds on Tuesday. Thanks!"
+    assert cues.NAMES.findall(reply) == ["Zoe", "Orla Floor", "Leeds", "Tuesday"]
 
 
 def test_an_order_gets_a_concrete_rewrite_as_the_suggestion():
