@@ -34,15 +34,19 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from caredesk.accounts.models import User  # noqa: E402
 from caredesk.conversations.models import Event, Ticket  # noqa: E402
 from caredesk.reports import rollup  # noqa: E402
-from caredesk.reports.models import DailyFigure, Measurement  # noqa: E402
+from caredesk.reports.models import DailyFigure, Measurement, MonthlyFigure  # noqa: E402
 
 URLS = [
     "/reports/",  # 90 days by week, table by agent
     "/reports/?days=365&bucket=month&by=team",
+    "/reports/?days=365&bucket=month&by=agent",
+    "/reports/?days=365&bucket=week",
     "/reports/?days=30&bucket=day&by=channel",
     "/reports/?days=90&channel=email",
     "/reports/tickets/?metric=first_reply&since={since}&until={until}",
-    "/reports/tickets/?metric=backlog&since={until}&until={until}",
+    "/reports/tickets/?metric=backlog&since={until}&until={until}",  # today's: from TicketState
+    "/reports/tickets/?metric=backlog&since={week_ago}&until={week_ago}",  # an earlier day's: windows of tickets
+    "/reports/tickets/?metric=backlog&since={months_ago}&until={months_ago}",
 ]
 
 
@@ -56,10 +60,11 @@ def main() -> None:
         started = time.perf_counter()
         written = rollup.rebuild(progress=lambda line: print("  ", line, flush=True))
         print(f"rebuild: {time.perf_counter() - started:.1f} s, {written}")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE reports_dailyfigure; ANALYZE reports_measurement; ANALYZE reports_ticketstate")
-    print(f"measurements: {Measurement.objects.count()}, daily figures: {DailyFigure.objects.count()}")
+    if connection.vendor == "postgresql":  # planner statistics of the filled tables
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reports_dailyfigure; ANALYZE reports_monthlyfigure; ANALYZE reports_measurement; ANALYZE reports_ticketstate")
+    print(f"measurements: {Measurement.objects.count()}, daily figures: {DailyFigure.objects.count()}, "
+          f"monthly figures: {MonthlyFigure.objects.count()}")
     admin = User.objects.filter(role=User.Role.ADMIN).first() or User.objects.filter(is_superuser=True).first()
     if admin is None:
         admin = User.objects.create_user("bench-admin@example.com", "x", role=User.Role.ADMIN)
@@ -69,9 +74,10 @@ def main() -> None:
     from datetime import timedelta
 
     since, until = (last - timedelta(days=30)).isoformat(), last.isoformat()
+    week_ago, months_ago = (last - timedelta(days=7)).isoformat(), (last - timedelta(days=90)).isoformat()
     print(f"{'URL':70} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for template in URLS:
-        url = template.format(since=since, until=until)
+        url = template.format(since=since, until=until, week_ago=week_ago, months_ago=months_ago)
         client.get(url)  # warm the caches a real server would have warm
         times = []
         for _ in range(args.repeat):
