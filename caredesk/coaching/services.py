@@ -20,6 +20,7 @@ from caredesk.accounts.models import Team, User
 from caredesk.conversations import events
 from caredesk.conversations.models import Event, Message, Ticket
 from caredesk.system import clock
+from caredesk.system.queue import later
 
 from .models import BEHAVIOURS, CoachingSettings, Rating, Review, SampleItem, SituationTag, TrainingExample
 
@@ -64,7 +65,8 @@ def review(
     (0-2) for each behaviour; `polite` may be None (not applicable). Raises ValidationError, saving
     nothing, for a missing or out-of-scale rating, an unknown resolution, an agent who did not work
     the ticket, or a comment over 5,000 characters. A waiting sample item of the ticket and agent is
-    marked done by it."""
+    marked done by it, and the agent is emailed the scorecard (tasks.tell_reviewed) unless they reviewed
+    themselves."""
     values = {name: _rating(name, ratings.get(name), optional=name == "polite") for name in BEHAVIOURS}
     if resolution not in Review.Resolution.values:
         raise ValidationError(_("Say whether the conversation was resolved: resolved right, partly or not resolved."))
@@ -84,6 +86,10 @@ def review(
         ticket, Event.Kind.REVIEWED, by=by,
         data={"review": created.pk, "agent": agent.pk, "resolution": resolution, "accurate": accurate},
     )
+    if agent.pk != by.pk:
+        from . import tasks
+
+        later(tasks.tell_reviewed, review_id=created.pk)
     return created
 
 

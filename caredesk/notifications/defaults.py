@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     COMPLIMENT = "compliment", _("To the praised person and their team's leads: a customer's compliment")
     SURVEY = "survey", _("To the customer: how did we do? (one-click survey after solving)")
     SURVEY_FOLLOW_UP = "survey_follow_up", _("To the team's leads: a customer gave a low survey score")
+    REVIEWED = "reviewed", _("To an agent: a lead reviewed one of their conversations")
 
 
 # Kinds that answer a customer automatically: the loop breaker counts them (mail/outbox.py).
@@ -41,6 +42,7 @@ SUBJECTS = {
     Kind.COMPLIMENT: "A compliment for {{ agent.name }}{% if ticket.reference %} [{{ ticket.reference }}]{% endif %}",
     Kind.SURVEY: "How did we do? {{ ticket.subject }} [{{ ticket.reference }}]",
     Kind.SURVEY_FOLLOW_UP: "[{{ ticket.reference }}] Low {{ survey.kind }} score ({{ survey.score }}): {{ ticket.subject }}",
+    Kind.REVIEWED: "[{{ ticket.reference }}] {{ review.reviewer }} reviewed your work on {{ ticket.subject }}",
 }
 
 BODIES = {
@@ -141,5 +143,17 @@ Their comment: {{ survey.comment }}
 Look into it and mark the follow-up handled with a note: {{ follow_ups_url }}
 
 {{ ticket.url }}
+""",
+    Kind.REVIEWED: """Hello {{ agent.first_name }},
+
+{{ review.reviewer }} reviewed your work on {{ ticket.reference }} "{{ ticket.subject }}":
+{% for rating in review.ratings %}
+    {{ rating.behaviour }}: {{ rating.value }}{% endfor %}
+    Resolution: {{ review.resolution }}
+    Information correct: {{ review.accurate }}
+{% if review.comment %}
+{{ review.comment }}
+{% endif %}
+Your coaching page, with this review beside your figures and best replies: {{ review.url }}
 """,
 }

@@ -70,5 +70,23 @@ def context(kind: str) -> dict:
             "survey": {"kind": "CSAT", "score": "Bad", "comment": "Nobody told me the refund would take ten days."},
             "follow_ups_url": "https://desk.example.com/surveys/follow-ups/",
         },
+        Kind.REVIEWED: {
+            "agent": AGENT,
+            "review": {
+                "reviewer": "Lena Lead",
+                "ratings": [
+                    {"behaviour": "Warm", "value": "Yes"},
+                    {"behaviour": "Interested", "value": "Yes"},
+                    {"behaviour": "Willing", "value": "Partly"},
+                    {"behaviour": "Positive language", "value": "Yes"},
+                    {"behaviour": "Empathy", "value": "No"},
+                    {"behaviour": "Polite requests", "value": "Not applicable"},
+                ],
+                "resolution": "Resolved right",
+                "accurate": "Yes",
+                "comment": "Lovely tone. She was upset about the party: say so before the fix next time.",
+                "url": "https://desk.example.com/coaching/agents/7/",
+            },
+        },
     }[Kind(kind)]
     return {**COMMON, **extra}

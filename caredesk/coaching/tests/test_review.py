@@ -62,3 +62,57 @@ def test_someone_who_did_not_work_the_ticket_cannot_be_reviewed_on_it(ticket, re
     with pytest.raises(ValidationError, match="owned or answered this ticket"):
         services.review(ticket, agent=bob, by=lena, ratings=scorecard, resolution="resolved", accurate=True)
     assert not Review.objects.exists()
+
+
+# Telling the agent -------------------------------------------------------------------------------------
+
+
+def _review_emails():
+    from caredesk.mail.models import OutboundEmail
+
+    return OutboundEmail.objects.filter(kind=OutboundEmail.Kind.NOTIFICATION, subject__contains="reviewed your work")
+
+
+def test_the_reviewed_agent_is_emailed_the_scorecard_once(ticket, reply, alice, lena, make_review):
+    from caredesk.coaching import tasks
+
+    review = make_review(ticket, alice, comment="Say sorry before the fix next time.")
+    tasks.tell_reviewed.call(review_id=review.pk)  # a retried task
+    email = _review_emails().get()
+    assert email.to == "alice@example.com"
+    assert email.subject == f"[#{ticket.pk}] Lena Lead reviewed your work on {ticket.subject}"
+    for line in ("Warm: Yes", "Willing: Partly", "Empathy: No", "Polite requests: Not applicable",
+                 "Resolution: Resolved right", "Information correct: Yes", "Say sorry before the fix next time."):
+        assert line in email.body_text
+    assert f"/coaching/agents/{alice.pk}/" in email.body_text
+
+
+def test_a_lead_reviewing_their_own_work_is_not_emailed(ticket, lena, make_review):
+    from caredesk.conversations import services as desk
+
+    desk.reply(ticket, by=lena, body="Hello, I've refunded it.")
+    make_review(ticket, lena, by=lena)
+    assert not _review_emails().exists()
+
+
+def test_an_admin_can_switch_the_review_email_off(ticket, reply, alice, make_review):
+    from caredesk.notifications.defaults import Kind
+    from caredesk.notifications.models import EmailTemplate
+
+    EmailTemplate.objects.create(kind=Kind.REVIEWED, enabled=False, subject="-", body="-")
+    make_review(ticket, alice)
+    assert not _review_emails().exists()
+
+
+def test_real_review_values_use_the_names_the_preview_shows(ticket, reply, alice, make_review):
+    from caredesk.coaching.tasks import review_values
+    from caredesk.notifications import samples
+    from caredesk.notifications.defaults import Kind
+
+    def names(values, prefix=""):
+        found = set()
+        for key, value in values.items():
+            found |= names(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"}
+        return found
+
+    assert names(review_values(make_review(ticket, alice))) == names(samples.context(Kind.REVIEWED))
