@@ -350,6 +350,14 @@ def can_review(user, ticket) -> bool:
     return ticket.team_id in lead_team_ids(user)
 
 
+def can_change_review(user, review) -> bool:
+    """Correct a review: the lead who wrote it, while they may still review the ticket, and admins.
+    (Another lead of the team writes a review of their own; the reviewed agent reads it.)"""
+    if is_admin(user):
+        return True
+    return review.reviewer_id == user.pk and can_review(user, review.ticket)
+
+
 def can_use_coaching(user) -> bool:
     """The coaching pages and the training library: agents, leads and admins (sales and customers have
     no coaching and see none of it)."""

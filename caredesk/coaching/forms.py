@@ -36,6 +36,13 @@ class ReviewForm(forms.Form):
         order = ["agent", *BEHAVIOURS, "resolution", "accurate", "comment"]
         self.order_fields(order)
 
+    @staticmethod
+    def initial_of(review: Review) -> dict:
+        """A saved review as the form's initial answers (to correct it)."""
+        initial = {key: NOT_APPLICABLE if getattr(review, key) is None else str(getattr(review, key)) for key in BEHAVIOURS}
+        return {**initial, "agent": review.agent_id, "resolution": review.resolution,
+                "accurate": "yes" if review.accurate else "no", "comment": review.comment}
+
     def clean_agent(self):
         return self.agents[self.cleaned_data["agent"]]
 

@@ -51,8 +51,9 @@ class CoachingSettings(models.Model):
 
 
 class Review(models.Model):
-    """A lead's scorecard of one agent's work on one conversation. Written once (services.review); the
-    ticket gets a REVIEWED event. The reviewed agent reads it on their coaching page."""
+    """A lead's scorecard of one agent's work on one conversation (services.review), corrected by its
+    reviewer or an admin (services.change_review); the ticket gets a REVIEWED event each time. The
+    reviewed agent reads it on their coaching page."""
 
     class Resolution(models.TextChoices):
         RESOLVED = "resolved", _("Resolved right")
@@ -73,6 +74,7 @@ class Review(models.Model):
     accurate = models.BooleanField(_("information correct"))
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    changed_at = models.DateTimeField(null=True, blank=True)  # last corrected by its reviewer or an admin
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -50,6 +50,21 @@ def _rating(name: str, value, *, optional: bool = False) -> int | None:
     return value
 
 
+def _checked(ticket: Ticket, agent: User | None, ratings: dict, resolution: str, accurate, comment: str) -> tuple[dict, str]:
+    """The ratings and the comment of a scorecard, or ValidationError naming what is wrong."""
+    values = {name: _rating(name, ratings.get(name), optional=name == "polite") for name in BEHAVIOURS}
+    if resolution not in Review.Resolution.values:
+        raise ValidationError(_("Say whether the conversation was resolved: resolved right, partly or not resolved."))
+    if not isinstance(accurate, bool):
+        raise ValidationError(_("Say whether the information given was correct."))
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError(_("Keep the comment to %(count)d characters.") % {"count": MAX_COMMENT})
+    if agent is None or agent.pk not in {person.pk for person in agents_who_worked(ticket)}:
+        raise ValidationError(_("Review the work of someone who owned or answered this ticket."))
+    return values, comment
+
+
 @transaction.atomic
 def review(
     ticket: Ticket,
@@ -67,16 +82,7 @@ def review(
     the ticket, or a comment over 5,000 characters. A waiting sample item of the ticket and agent is
     marked done by it, and the agent is emailed the scorecard (tasks.tell_reviewed) unless they reviewed
     themselves."""
-    values = {name: _rating(name, ratings.get(name), optional=name == "polite") for name in BEHAVIOURS}
-    if resolution not in Review.Resolution.values:
-        raise ValidationError(_("Say whether the conversation was resolved: resolved right, partly or not resolved."))
-    if not isinstance(accurate, bool):
-        raise ValidationError(_("Say whether the information given was correct."))
-    comment = (comment or "").strip()
-    if len(comment) > MAX_COMMENT:
-        raise ValidationError(_("Keep the comment to %(count)d characters.") % {"count": MAX_COMMENT})
-    if agent is None or agent.pk not in {person.pk for person in agents_who_worked(ticket)}:
-        raise ValidationError(_("Review the work of someone who owned or answered this ticket."))
+    values, comment = _checked(ticket, agent, ratings, resolution, accurate, comment)
     created = Review.objects.create(
         ticket=ticket, agent=agent, reviewer=by, resolution=resolution, accurate=accurate, comment=comment,
         created_at=clock.now(), **values,
@@ -91,6 +97,26 @@ def review(
 
         later(tasks.tell_reviewed, review_id=created.pk)
     return created
+
+
+@transaction.atomic
+def change_review(
+    review: Review, *, by: User, ratings: dict[str, int | None], resolution: str, accurate: bool, comment: str = ""
+) -> Review:
+    """Correct a review (the caller checked permissions.can_change_review): the same checks as review(),
+    nothing saved when one fails; a REVIEWED event marked "changed". The agent is not emailed again:
+    their coaching page shows the review as it now is."""
+    values, comment = _checked(review.ticket, review.agent, ratings, resolution, accurate, comment)
+    for name, value in {**values, "resolution": resolution, "accurate": accurate, "comment": comment}.items():
+        setattr(review, name, value)
+    review.changed_at = clock.now()
+    review.save()
+    events.record(
+        review.ticket, Event.Kind.REVIEWED, by=by,
+        data={"review": review.pk, "agent": review.agent_id, "resolution": resolution, "accurate": accurate,
+              "changed": True},
+    )
+    return review
 
 
 # The weekly sample -------------------------------------------------------------------------------

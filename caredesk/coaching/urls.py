@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:review_id>/", views.review, name="review"),
+    path("reviews/<int:review_id>/change", views.change_review, name="change_review"),
     path("tickets/<int:ticket_id>/review/", views.review_ticket, name="review_ticket"),
     path("tickets/<int:ticket_id>/block", views.ticket_block, name="ticket_block"),
     path("replies/<int:message_id>/example", views.example, name="example"),

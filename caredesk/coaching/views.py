@@ -48,7 +48,12 @@ def ticket_block(request, ticket_id: int):
 
 
 def _conversation(ticket) -> list[Message]:
-    return list(ticket.messages.exclude(kind=Message.Kind.NOTE).select_related("author", "customer").order_by("created_at", "id"))
+    """The ticket's public messages, each reply with its training example (or None) as `example`."""
+    examples = queries.examples_on_ticket(ticket)
+    messages = list(ticket.messages.exclude(kind=Message.Kind.NOTE).select_related("author", "customer").order_by("created_at", "id"))
+    for message in messages:
+        message.example = examples.get(message.pk)
+    return messages
 
 
 @staff_required
@@ -73,10 +78,7 @@ def review_ticket(request, ticket_id: int):
                 messages.success(request, _("Review saved. %(agent)s sees it on their coaching page.") % {"agent": review.agent})
                 return redirect(review.get_absolute_url())
         status = 422
-    examples = queries.examples_on_ticket(ticket)
     conversation = _conversation(ticket)
-    for message in conversation:
-        message.example = examples.get(message.pk)
     return render(
         request, "coaching/review_form.html",
         {"ticket": ticket, "form": form, "conversation": conversation,
@@ -88,7 +90,33 @@ def review_ticket(request, ticket_id: int):
 @staff_required
 def review(request, review_id: int):
     review = queries.review_for(request.user, review_id)
-    return render(request, "coaching/review.html", {"review": review})
+    return render(request, "coaching/review.html",
+                  {"review": review, "can_change": permissions.can_change_review(request.user, review)})
+
+
+@staff_required
+def change_review(request, review_id: int):
+    """The scorecard again, filled in, for its reviewer (or an admin) to correct."""
+    review = queries.review_for(request.user, review_id)
+    if not permissions.can_change_review(request.user, review):
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None, agents=[review.agent], initial=ReviewForm.initial_of(review))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.change_review(review, by=request.user, ratings=form.ratings(), resolution=data["resolution"],
+                                       accurate=data["accurate"], comment=data["comment"])
+            except ValidationError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                messages.success(request, _("Review corrected."))
+                return redirect(review.get_absolute_url())
+        status = 422
+    return render(request, "coaching/review_form.html",
+                  {"ticket": review.ticket, "form": form, "conversation": _conversation(review.ticket), "editing": review},
+                  status=status)
 
 
 @staff_required

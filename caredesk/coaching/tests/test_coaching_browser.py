@@ -54,6 +54,19 @@ def test_lena_reviews_alices_conversation_and_marks_her_reply(page, login, ticke
     assert (review.warm, review.positive, review.polite, review.resolution) == (Rating.YES, Rating.PARTLY, None, "resolved")
     screenshot("coaching-review")
 
+    # On a second look Lena corrects one answer: the form comes back filled in.
+    page.get_by_role("link", name="Correct this review").click()
+    expect(page.get_by_role("heading", name=f"Correct the review of #{ticket.pk} Charged twice for my groceries")).to_be_visible()
+    expect(page.get_by_role("radiogroup", name="Positive language").get_by_label("Partly", exact=True)).to_be_checked()
+    expect(page.get_by_label("Comment")).to_have_value("The refund in the same reply is exactly right. Say sorry in your own words.")
+    page.get_by_role("radiogroup", name="Positive language").get_by_label("Yes", exact=True).check()
+    screenshot("coaching-review-correct")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("Review corrected.")).to_be_visible()
+    expect(page.get_by_text("corrected on")).to_be_visible()
+    review.refresh_from_db()
+    assert (review.positive, Review.objects.count()) == (Rating.YES, 1)
+
 
 def test_the_reviews_list_shows_what_waits_and_what_is_done(page, login, ticket_factory, miggins, billing, alice, bob, lena, make_review, screenshot):
     for agent in (alice, bob):

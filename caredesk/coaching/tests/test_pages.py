@@ -248,3 +248,60 @@ def test_the_library_queries_do_not_grow_with_examples(client, ticket_factory, m
         # session, user, alice's teams, example count, tags in use, example rows, their tags
         with django_assert_num_queries(7):
             assert client.get("/coaching/library/?q=refunded").status_code == 200
+
+
+# Correcting a review --------------------------------------------------------------------------------
+
+
+def _change(client, review, **changes):
+    return client.post(f"/coaching/reviews/{review.pk}/change", {**SCORECARD, "agent": review.agent_id, **changes})
+
+
+def test_the_reviewer_corrects_their_review(client, ticket, reply, alice, lena, make_review):
+    review = make_review(ticket, alice, comment="Kind and quick.")
+    client.force_login(lena)
+    page = client.get(f"/coaching/reviews/{review.pk}/").content.decode()
+    assert f'href="/coaching/reviews/{review.pk}/change"' in page
+    form = client.get(f"/coaching/reviews/{review.pk}/change").content.decode()
+    assert "Correct the review of" in form and "Kind and quick." in form
+    response = _change(client, review, empathy="2", polite="1", resolution="partly", comment="Better than I first said.")
+    assert response.status_code == 302 and response["Location"] == f"/coaching/reviews/{review.pk}/"
+    review.refresh_from_db()
+    assert (review.empathy, review.polite, review.resolution, review.comment) == (2, 1, "partly", "Better than I first said.")
+    assert review.changed_at is not None and Review.objects.count() == 1
+    changed = ticket.events.filter(kind="reviewed").order_by("pk").last()
+    assert (changed.actor, changed.data["changed"], changed.data["resolution"]) == (lena, True, "partly")
+    assert "corrected on" in client.get(f"/coaching/reviews/{review.pk}/").content.decode()
+
+
+def test_an_admin_corrects_any_review(client, ticket, reply, alice, ada, make_review):
+    review = make_review(ticket, alice)
+    client.force_login(ada)
+    assert _change(client, review, warm="0").status_code == 302
+    review.refresh_from_db()
+    assert review.warm == 0
+
+
+def test_nobody_else_may_correct_a_review(client, ticket, reply, alice, lena, billing, dora, make_review):
+    from caredesk.accounts.models import User
+    from caredesk.conftest import _user
+
+    review = make_review(ticket, alice, comment="Kind and quick.")
+    other_lead = _user("lou@example.com", "Lou", "Lane", User.Role.LEAD, [billing])
+    for person, status in ((alice, 403), (other_lead, 403), (dora, 404)):  # dora leads another team: cannot see it
+        client.force_login(person)
+        assert client.get(f"/coaching/reviews/{review.pk}/change").status_code == status, person
+        assert _change(client, review, warm="0").status_code == status, person
+        assert f"/coaching/reviews/{review.pk}/change" not in client.get(f"/coaching/reviews/{review.pk}/").content.decode()
+    review.refresh_from_db()
+    assert (review.warm, review.changed_at) == (2, None)
+
+
+def test_a_bad_correction_is_shown_again_and_changes_nothing(client, ticket, reply, alice, lena, make_review):
+    review = make_review(ticket, alice, comment="Kind and quick.")
+    client.force_login(lena)
+    response = _change(client, review, warm="7", comment="Changed")
+    assert response.status_code == 422 and "7 is not one of the available choices" in response.content.decode()
+    assert _change(client, review, agent=999).status_code == 422  # a review stays about its agent
+    review.refresh_from_db()
+    assert (review.warm, review.comment, review.changed_at) == (2, "Kind and quick.", None)
