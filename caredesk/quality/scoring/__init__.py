@@ -69,6 +69,8 @@ def score(reply: str, customer_message: str = "") -> dict[str, BehaviourScore]:
         found = found_by[behaviour]
         feats = cues.features(reply, customer_message, behaviour, found, found_by)
         probability = model.predict(weights.get(behaviour, {}), feats) if reply.strip() else 0.0
+        if behaviour in cues.NEEDS_WORDS and not any(cue.helps for cue, _span in found):
+            probability = 0.0  # no words acknowledge a feeling: nothing to show, nothing to credit
         present = probability >= 0.5
         spans = cues.spans_for(reply, customer_message, behaviour, found)
         results[behaviour] = BehaviourScore(probability, present, spans, _suggestion(behaviour, present, spans, found))

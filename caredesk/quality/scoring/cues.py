@@ -108,6 +108,9 @@ LEXICONS: dict[str, list[Cue]] = {
         ("imagine", r"\b(?:I know (?:how|what|that must)|the last thing you (?:need|want|wanted)|I can (?:only )?imagine|I can (?:hear|see|tell|understand) (?:how|why|that)|I (?:completely |totally |fully )?understand (?:how|why|that|your)|that must (?:have been|be)|must (?:have been|be) (?:so |really |very )?(?:frustrating|stressful|worrying|upsetting|annoying|disappointing|awful|hard|difficult|a worry|a shock)|no wonder|(?:completely |totally |entirely )?understandable|I'd (?:feel|be) the same|in your shoes)\b", True),
         ("feeling_words", r"\b(?:alarming|heartbr(?:eaking|oken)|devastat\w*|distress\w*|irritat\w*|exhaust\w*|frighten\w*|daunting|maddening|panick?\w*|a lot to take in|never a nice|no fun|rubbish (?:start|day|week)|scar(?:y|ed)|nerve-?wracking|(?:a|such a) nightmare|miserable|exhausting|gutting|frustrat\w*|worr(?:y|ying|ied)|stress\w*|upset\w*|disappoint\w*|annoy\w*|awful|horrible|shock\w*|anxious|inconvenient timing|what a (?:pain|worry|nuisance|shame|hassle|day|week)|(?:last|third|second) time|let (?:you|down)|not (?:good enough|acceptable|the experience))\b", True),
         ("sorry_personal", r"\b(?:I'm|I am|I'm (?:so |really )?very|so) (?:so |really |very |truly |terribly |genuinely )?sorry\b(?! for (?:any|the) (?:inconvenience|trouble|disruption|delay))|\bsorry for your loss\b|\bcondolences\b|\bthinking of you\b|\bhope you(?:'re| are) (?:ok|okay|alright|all right|feeling better)\b", True),
+        ("understand", r"\bI (?:completely |totally |fully |really |do )?(?:understand|get (?:it|why|that|how)|hear you)\b|\b(?:would|could) (?:make|drive) anyone\b", True),
+        ("reassure", r"\b(?:completely |totally |perfectly |very )?(?:normal|natural) to (?:feel|be|worry|get)\b|\b(?:please )?don't (?:be|feel) (?:embarrassed|silly|bad|worried)\b|\bno need to (?:be embarrassed|apologi[sz]e|feel)\b|\b(?:you're|you are) (?:not|definitely not|absolutely not|not at all) (?:stupid|silly|bothering|a (?:nuisance|bother|pain))\b|\bnot (?:something you did|your fault)\b|\bhang in there\b|\bhope you(?:'re| are) (?:not feeling|feeling|doing) (?:too |any |a bit )?(?:rough|poorly|unwell|better|ok|okay)\b|\bfingers crossed\b", True),
+        ("rotten_luck", r"\b(?:what|that's|that is|such) (?:a |an )?(?:rotten|rubbish|nasty|horrid|bad|tough|grim|sad|hard|awful|miserable|stressful|horrible) (?:luck|thing|start|end|surprise|time|day|week|way|experience|shock)\b|\bwhat (?:a|an) (?:letdown|let-down|mess|timing)\b|\bcan't have been (?:pleasant|easy|fun|nice)\b|\b(?:ugh|oh no)\b|\ba lot to (?:juggle|deal with|cope with|manage)\b", True),
         ("stock_sorry", r"\b(?:(?:we |I )?(?:apologi[sz]e|are sorry|am sorry|sorry) for (?:any|the) (?:inconvenience|trouble|disruption|delay|issues?)(?: (?:caused|this (?:may have|has) caused))?|we regret (?:any|the) inconvenience|sorry for the trouble|apologies for any inconvenience)\b", False, "instead of 'sorry for any inconvenience', name what they went through: 'I'm sorry the parcel missed the birthday'"),
     ),
     "polite": _cues(
@@ -121,6 +124,9 @@ LEXICONS: dict[str, list[Cue]] = {
         ("send_us", r"\bsend (?:us|me) (?:the|a|your)\b", False, "instead of 'send us the receipt', try 'could you send us the receipt?'"),
     ),
 }
+
+# Behaviours only words can show: with none of their helping cues in the reply, they are not there.
+NEEDS_WORDS = {"empathy"}
 
 # A request to the customer: an action they are asked to take, or a question to answer.
 IMPERATIVE = (

@@ -185,3 +185,33 @@ def test_averaged_training_hardly_depends_on_the_random_seed():
     one, other = model.fit(rows, labels, seed=1, epochs=30), model.fit(rows, labels, seed=2, epochs=30)
     agree = sum((model.predict(one, row) >= 0.5) == (model.predict(other, row) >= 0.5) for row in rows)
     assert agree / len(rows) >= 0.97
+
+
+def test_empathy_needs_words_that_acknowledge_a_feeling():
+    """A warm, helpful reply to a customer who voiced no feeling is not empathy, whatever its length: with no
+    words to highlight there is nothing to credit (score 0)."""
+    from caredesk.quality.scoring import score
+
+    helpful = score(
+        "Hi Fiona, thanks for getting in touch! We do deliver to Shetland: for larger pieces like the oak sideboard "
+        "it goes by our two-person service with a ferry surcharge of £45, and it takes about 10 working days. "
+        "I've put a quote in your basket so you can see the total. Best wishes, Sam",
+        "Do you deliver to Shetland? Want to order the oak sideboard.",
+    )["empathy"]
+    assert (helpful.score, helpful.present, helpful.spans) == (0.0, False, [])
+
+
+@pytest.mark.parametrize("reply, words", [
+    ("I hear you, three late deliveries in a month would drive anyone up the wall. I've refunded all three fees.",
+     ["I hear you", "would drive anyone"]),
+    ("Please don't be embarrassed, it happens more than you'd think! I've refunded the £450 today.",
+     ["Please don't be embarrassed"]),
+    ("Ugh, what a rotten start to the holiday. I've moved you to a sea-view room for the rest of the week.",
+     ["Ugh", "what a rotten start"]),
+])
+def test_acknowledgements_in_plain_words_count_as_empathy(reply, words):
+    from caredesk.quality.scoring import score
+
+    result = score(reply, "The room smells of smoke and I'm so disappointed.")["empathy"]
+    assert result.present is True
+    assert [span.text for span in result.spans if span.helps] == words
