@@ -255,7 +255,12 @@ def _bucket(value: float, edges: tuple) -> str:
 # the absence of orders (polite's): its model reads those cues as well.
 # Only the cues whose meaning carries over: all of willing's, warm's friendly ones, polite's orders, and
 # interested's generic lines (a reply that would fit anyone says nothing of what can be done).
-ALSO_READS = {"positive": {"willing": None, "warm": True, "polite": False, "interested": False}}
+ALSO_READS = {
+    "positive": {"willing": None, "warm": True, "polite": False, "interested": False},
+    # A reply that answers or acts on this customer's request ("Yes, dogs travel free…", "I've refunded the
+    # £12") takes up their need even when it shares few of their words (+0.015 mean F1 across four authors).
+    "interested": {"willing": True},
+}
 
 # Families: cues that say the same thing in different ways also count as one feature, so what the
 # weights learn from one way of saying it (I've booked) carries over to another (Engineer booked for
