@@ -100,19 +100,23 @@ class Figure(models.Model):
         return f"{self.metric} {self.day} team {self.team_id} agent {self.agent_id} {self.channel}"
 
 
+def _figure_keys(table: str) -> tuple[list, list]:
+    """The unique key and the indexes of a figures table (the names carry the table's)."""
+    unique = [models.UniqueConstraint(fields=["day", "team_id", "agent_id", "channel", "metric"], name=f"{table}_unique")]
+    indexes = [
+        # The dashboard sums a date range, optionally for one team or agent.
+        models.Index(fields=["day", "metric"], name=f"{table}_day_metric"),
+        models.Index(fields=["team_id", "day"], name=f"{table}_team_day"),
+        models.Index(fields=["agent_id", "day"], name=f"{table}_agent_day"),
+    ]
+    return unique, indexes
+
+
 class DailyFigure(Figure):
     """Measurements summed per day."""
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "team_id", "agent_id", "channel", "metric"], name="dailyfigure_unique")
-        ]
-        indexes = [
-            # The dashboard sums a date range, optionally for one team or agent.
-            models.Index(fields=["day", "metric"], name="dailyfigure_day_metric"),
-            models.Index(fields=["team_id", "day"], name="dailyfigure_team_day"),
-            models.Index(fields=["agent_id", "day"], name="dailyfigure_agent_day"),
-        ]
+        constraints, indexes = _figure_keys("dailyfigure")
 
 
 class MonthlyFigure(Figure):
@@ -120,11 +124,4 @@ class MonthlyFigure(Figure):
     months here and only the days at its edges from DailyFigure: a year is 12 rows per series, not 365."""
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "team_id", "agent_id", "channel", "metric"], name="monthlyfigure_unique")
-        ]
-        indexes = [
-            models.Index(fields=["day", "metric"], name="monthlyfigure_day_metric"),
-            models.Index(fields=["team_id", "day"], name="monthlyfigure_team_day"),
-            models.Index(fields=["agent_id", "day"], name="monthlyfigure_agent_day"),
-        ]
+        constraints, indexes = _figure_keys("monthlyfigure")
