@@ -128,7 +128,8 @@ def test_reply_quality_cards_read_the_stored_scores_of_the_period_and_the_teams_
     from caredesk.quality import services as quality
 
     warm = ticket_factory.create(customer=miggins, team=billing, owner=alice, by=alice)
-    desk.reply(warm, by=alice, body="Hello Mrs Miggins, I'm so sorry about the double charge. I've refunded the £42.10 today.")
+    desk.reply(warm, by=alice, body="Hello Mrs Miggins, thank you so much for letting me know, and I'm so sorry about the "
+               "double charge. I've refunded the £42.10 today; it will show on your card within three days. Best wishes, Alice")
     cold = ticket_factory.create(customer=parker, team=deliveries, owner=charlie, by=charlie)
     desk.reply(cold, by=charlie, body="Contact the courier.")
     quality.score_missing()
