@@ -34,6 +34,20 @@ def pytest_sessionstart(session):
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Files with a test marked `slow` run first, then the others by their number of tests, most first.
+
+    `--dist loadfile` hands whole files to the workers in this order (pyproject turns off xdist's own
+    reordering by number of tests, which put the demo's file, minutes long, behind forty others): a long
+    file started last keeps one worker busy while the other has finished."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    slow = {path for path, tests in files.items() if any(test.get_closest_marker("slow") for test in tests)}
+    order = sorted(files, key=lambda path: (path not in slow, -len(files[path])))
+    items[:] = [item for path in order for item in files[path]]
+
+
 def _user(email: str, first: str, last: str, role: str, teams=()) -> User:
     user = User.objects.create_user(email, PASSWORD, first_name=first, last_name=last, role=role)
     for team in teams:
