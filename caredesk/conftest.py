@@ -25,13 +25,19 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# Debian packages the tests drive: browser tests chromium, the IMAP tests dovecot (mail/tests/imap_server.py).
+PACKAGES = {"chromium": CHROMIUM, "dovecot-imapd": "/usr/sbin/dovecot"}
+
+
 def pytest_sessionstart(session):
-    """Browser tests need Debian's chromium: install it once, in the controller, when missing."""
-    if hasattr(session.config, "workerinput") or os.path.exists(CHROMIUM):
+    """Install the missing packages once, in the controller, with one apt-get update (a worker installing
+    dovecot in the middle of the run stood still for half a minute)."""
+    missing = [package for package, path in PACKAGES.items() if not os.path.exists(path)]
+    if hasattr(session.config, "workerinput") or not missing:
         return
     if shutil.which("apt-get") and os.geteuid() == 0:
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,8 +1,9 @@
-"""The order the workers get files in (caredesk/conftest.py): slow files first, then the biggest."""
+"""How the suite sets itself up (caredesk/conftest.py): the packages it installs, the order of its files."""
 
 from types import SimpleNamespace
 
-from caredesk.conftest import pytest_collection_modifyitems
+from caredesk.conftest import CHROMIUM, PACKAGES, pytest_collection_modifyitems
+from caredesk.mail.tests import imap_server
 
 
 def _item(nodeid: str, *, slow: bool = False):
@@ -18,3 +19,7 @@ def test_files_with_a_slow_test_go_first_then_the_biggest_and_each_file_stays_to
     assert [item.nodeid for item in items] == [
         "c.py::one", "c.py::two", "a.py::one", "a.py::two", "a.py::three", "b.py::one", "b.py::two",
     ]
+
+
+def test_the_packages_installed_at_the_start_are_where_the_tests_look_for_them():
+    assert PACKAGES == {"chromium": CHROMIUM, "dovecot-imapd": imap_server.DOVECOT}
