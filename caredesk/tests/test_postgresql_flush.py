@@ -20,6 +20,16 @@ def test_the_flush_deletes_every_row_and_defers_foreign_keys_to_the_commit():
     assert ops.sql_flush(no_style(), []) == []
 
 
+def test_a_flush_that_resets_sequences_restarts_those_of_the_flushed_tables(monkeypatch):
+    wrapper = DatabaseWrapper({**connection.settings_dict, "ENGINE": "caredesk.tests.postgresql"})
+    sequences = [{"table": "conversations_ticket", "column": "id"}, {"table": "django_session", "column": None}]
+    monkeypatch.setattr(wrapper.introspection, "sequence_list", lambda: sequences)
+    assert wrapper.ops.sql_flush(no_style(), ["conversations_ticket"], reset_sequences=True)[-2:] == [
+        'DELETE FROM "conversations_ticket";',
+        "SELECT setval(pg_get_serial_sequence('\"conversations_ticket\"','id'), 1, false);",
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_flush_leaves_no_row_behind_whatever_refers_to_what(ticket_factory, miggins, billing, alice):
     """On either database: the tables a test's rows refer to are emptied along with them."""
