@@ -25,13 +25,33 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# Debian packages the tests drive: browser tests chromium, the IMAP tests dovecot (mail/tests/imap_server.py).
+PACKAGES = {"chromium": CHROMIUM, "dovecot-imapd": "/usr/sbin/dovecot"}
+
+
 def pytest_sessionstart(session):
-    """Browser tests need Debian's chromium: install it once, in the controller, when missing."""
-    if hasattr(session.config, "workerinput") or os.path.exists(CHROMIUM):
+    """Install the missing packages once, in the controller, with one apt-get update (a worker installing
+    dovecot in the middle of the run stood still for half a minute)."""
+    missing = [package for package, path in PACKAGES.items() if not os.path.exists(path)]
+    if hasattr(session.config, "workerinput") or not missing:
         return
     if shutil.which("apt-get") and os.geteuid() == 0:
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Files with a test marked `slow` run first, then the others by their number of tests, most first.
+
+    `--dist loadfile` hands whole files to the workers in this order (pyproject turns off xdist's own
+    reordering by number of tests, which put the demo's file, minutes long, behind forty others): a long
+    file started last keeps one worker busy while the other has finished."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    slow = {path for path, tests in files.items() if any(test.get_closest_marker("slow") for test in tests)}
+    order = sorted(files, key=lambda path: (path not in slow, -len(files[path])))
+    items[:] = [item for path in order for item in files[path]]
 
 
 def _user(email: str, first: str, last: str, role: str, teams=()) -> User:

@@ -98,8 +98,8 @@ class ExampleOut(Schema):
 
 
 class LibraryIn(Schema):
-    q: str = Field("", max_length=200, description="Words to find in the reply, the note or the tags.")
-    tag: str = Field("", max_length=40)
+    q: Text = Field("", max_length=200, description="Words to find in the reply, the note or the tags.")
+    tag: Text = Field("", max_length=40)
     page: int = Field(1, ge=1, le=100_000)
 
 

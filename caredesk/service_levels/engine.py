@@ -148,6 +148,15 @@ def _save_next_due(ticket: Ticket, targets: list[Target]) -> None:
         ticket.next_due_at = value
 
 
+def _write(targets: list[Target], fields: list[str]) -> None:
+    """One UPDATE for the changed clocks. Most events change one clock: a plain UPDATE of its row costs a
+    fraction of bulk_update's CASE-per-field statement (the demo's replay writes thousands of them)."""
+    if len(targets) == 1:
+        targets[0].save(update_fields=fields)
+    elif targets:
+        Target.objects.bulk_update(targets, fields)
+
+
 def _open_targets(ticket: Ticket) -> list[Target]:
     """The ticket's clocks still waiting on something, locked: a sweep breaching one of them at this
     moment either finishes first (and this reads the breach) or skips it (SKIP LOCKED)."""
@@ -212,7 +221,7 @@ def _met(ticket: Ticket, targets: list[Target], kinds, at: datetime, *, stop_oth
             continue
         changed.append(target)
     if changed:
-        Target.objects.bulk_update(changed, ["state", "ended_at", "met_at"])
+        _write(changed, ["state", "ended_at", "met_at"])
         for target, due, minutes_used in met:
             _record_met(ticket, target, due, minutes_used)
     _save_next_due(ticket, targets)
@@ -225,7 +234,7 @@ def _breach_late(ticket: Ticket, late: list[Target], at: datetime) -> None:
 
     for target in late:
         target.state, target.breached_at, target.at_risk = State.BREACHED, at, True
-    Target.objects.bulk_update(late, ["state", "breached_at", "at_risk"])
+    _write(late, ["state", "breached_at", "at_risk"])
     for target in late:
         events.record(ticket, Event.Kind.TARGET_BREACHED, by=None, at=at, data=breach_data(target))
     later(tasks.tell_owners_of_breaches, target_ids=[t.pk for t in late])
@@ -281,7 +290,7 @@ def _status_changed(ticket: Ticket, status: str, at: datetime, targets: list[Tar
             continue
         changed.append(target)
     if changed:
-        Target.objects.bulk_update(changed, ["state", "paused_at", "used_before_pause", "due_at", "at_risk_at"])
+        _write(changed, ["state", "paused_at", "used_before_pause", "due_at", "at_risk_at"])
     _save_next_due(ticket, targets)
 
 
@@ -345,7 +354,7 @@ def _rechoose(ticket: Ticket, event: Event) -> None:
             target.used_before_pause = spent
         changed.append(target)
     if changed:
-        Target.objects.bulk_update(
+        _write(
             changed,
             ["policy", "business_minutes", "state", "ended_at", "due_at", "at_risk_at", "at_risk", "used_before_pause"],
         )

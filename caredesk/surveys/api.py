@@ -5,11 +5,12 @@ caller may see (permissions.visible_tickets), so a private team's surveys stay w
 Pages by keyset: pass the last id seen as `before_id`.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from caredesk.accounts import permissions
 from caredesk.accounts.api import ERRORS, Id
@@ -44,6 +45,17 @@ class SurveyFilters(Schema):
     since: datetime | None = Field(None, description="Sent at or after this time")
     before_id: Id | None = Field(None, description="Keyset cursor: the last id of the previous page")
     limit: int = Field(50, ge=1, le=200)
+
+    @field_validator("since")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        # ISO 8601 allows offsets up to 24 hours, PostgreSQL refuses those past 16: the same moment in UTC.
+        if value is None or value.tzinfo is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must be a moment between the years 1 and 9999") from None
 
 
 @router.get("/surveys", response={200: list[SurveyOut], **ERRORS}, summary="List surveys")

@@ -43,3 +43,10 @@ def test_searching_the_library(api_client, reply, alice, lena, miggins):
     assert (body["count"], body["results"][0]["tags"], body["results"][0]["reply"]) == (1, ["refund"], reply.body_text)
     assert api_client(alice).get(f"{URL}/coaching/library", {"q": "birthday"}).json()["count"] == 0
     assert api_client(miggins.user).get(f"{URL}/coaching/library").status_code == 403
+
+
+def test_a_library_search_with_a_nul_character_is_refused_as_bad_input(api_client, alice):
+    # PostgreSQL cannot compare text with NUL in it: without the check the search was a server error.
+    for params in ({"q": "refund\x00"}, {"tag": "\x00"}):
+        response = api_client(alice).get(f"{URL}/coaching/library", params)
+        assert response.status_code == 422, response.content

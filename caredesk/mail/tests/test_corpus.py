@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
+from caredesk.accounts.models import Team
 from caredesk.mail import parsing
 from caredesk.mail.models import InboundEmail
 
@@ -18,16 +21,21 @@ STATUS = {"new_ticket": "processed", "reply": "processed", "auto_reply": "auto_r
           "failed": "failed"}
 
 
-@pytest.fixture
-def ingested(billing, settings) -> dict[str, InboundEmail]:
-    """The corpus ingested by `caredesk ingest`, each stored email by file name."""
-    settings.CAREDESK_MAX_ATTACHMENT_BYTES = MANIFEST["attachment_limit"]
-    call_command("ingest", str(CORPUS), stdout=StringIO(), stderr=StringIO())
-    stored = {email.sha256: email for email in InboundEmail.objects.select_related("desk_message", "ticket")}
-    return {
-        entry["file"]: stored.get(hashlib.sha256((CORPUS / entry["file"]).read_bytes()).hexdigest())
-        for entry in MANIFEST["entries"]
-    }
+@pytest.fixture(scope="module")
+def ingested(django_db_setup, django_db_blocker) -> dict[str, InboundEmail]:
+    """The corpus ingested by `caredesk ingest`, each stored email by file name. Ingesting takes seconds,
+    so the module does it once, inside a transaction rolled back when the module is done (as test_demo.py
+    loads the demo); the tests only read it, each in its own nested transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        Team.objects.create(name="Billing", is_private=True)
+        with override_settings(CAREDESK_MAX_ATTACHMENT_BYTES=MANIFEST["attachment_limit"]):
+            call_command("ingest", str(CORPUS), stdout=StringIO(), stderr=StringIO())
+        stored = {email.sha256: email for email in InboundEmail.objects.select_related("desk_message", "ticket")}
+        yield {
+            entry["file"]: stored.get(hashlib.sha256((CORPUS / entry["file"]).read_bytes()).hexdigest())
+            for entry in MANIFEST["entries"]
+        }
+        transaction.set_rollback(True)
 
 
 def test_the_corpus_has_at_least_150_emails_and_the_manifest_names_each_once():
@@ -36,6 +44,7 @@ def test_the_corpus_has_at_least_150_emails_and_the_manifest_names_each_once():
     assert sorted(entry["file"] for entry in MANIFEST["entries"]) == files
 
 
+@pytest.mark.django_db
 def test_every_corpus_email_is_stored_once_and_none_is_lost(ingested):
     assert InboundEmail.objects.count() == len(MANIFEST["entries"])
     for name, email in ingested.items():
@@ -46,6 +55,7 @@ def test_every_corpus_email_is_stored_once_and_none_is_lost(ingested):
         assert made_a_message or recorded or failed_with_reason, (name, email.status, email.error)
 
 
+@pytest.mark.django_db
 def test_every_corpus_email_ends_as_its_manifest_says(ingested):
     problems = [problem for entry in MANIFEST["entries"] for problem in _check(entry, ingested)]
     assert problems == []

@@ -33,3 +33,12 @@ def test_customers_get_403(api_client, ticket, alice, miggins):
 def test_a_bad_filter_is_a_422(api_client, alice):
     response = api_client(alice).get("/api/v1/surveys?limit=1000&kind=mood")
     assert response.status_code == 422
+
+
+def test_since_takes_any_offset_iso_8601_allows(api_client, ticket, alice):
+    # PostgreSQL refuses offsets past 16 hours: without the conversion to UTC this was a server error.
+    (survey,) = sent(ticket, by=alice)
+    client = api_client(alice)
+    assert [r["id"] for r in client.get("/api/v1/surveys", {"since": "2000-01-01T00:00:00+19:28"}).json()] == [survey.pk]
+    assert client.get("/api/v1/surveys", {"since": "2273-06-30T08:20:58+19:28"}).json() == []
+    assert client.get("/api/v1/surveys", {"since": "9999-12-31T23:00:00-05:00"}).status_code == 422

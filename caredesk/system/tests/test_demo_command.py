@@ -8,6 +8,10 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
+pytestmark = pytest.mark.slow  # migrates and loads a demo desk in a subprocess
+
 
 def free_port() -> int:
     with socket.socket() as sock:
