@@ -214,7 +214,9 @@ def login(live_server):
         page.get_by_label("Email").fill(user.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
+        # Wait until the form's POST has led somewhere else: waiting for the load state alone can return
+        # while the log-in page is still the current one, and a goto() then cancels the POST.
+        page.wait_for_url(lambda url: "/accounts/login/" not in url, wait_until="commit", timeout=30_000)
 
     return log_in
 
