@@ -27,6 +27,7 @@ from django_tasks.base import TaskResultStatus
 
 from caredesk.accounts.models import Team
 from caredesk.conversations import attachments as attachment_store
+from caredesk.conversations import hooks
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers.services import customer_for_email
@@ -144,7 +145,8 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
     beyond the first), process each in a savepoint, and commit once."""
     claimed: list[InboundEmail] = []
     try:
-        with transaction.atomic(), batch.scope() as current:
+        # The reports rollup folds the batch's events once, at its end (hooks.deferred), in its transaction.
+        with transaction.atomic(), batch.scope() as current, hooks.deferred():
             claimed = _claim(claims, wait=wait, limit=limit)
             # The tickets are indexed here, once each, when the batch ends, rather than by a task per change:
             # this already runs in the background, and the search documents commit with the messages.

@@ -13,4 +13,4 @@ class ReportsConfig(AppConfig):
 
         # Daily figures move in the transaction of the events that change them (replayed history is
         # rebuilt in one pass instead: rollup.on_events).
-        hooks.on_events(rollup.on_events)
+        hooks.on_events(rollup.on_events, deferrable=True)

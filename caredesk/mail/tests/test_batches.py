@@ -68,6 +68,34 @@ def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_
     assert InboundEmail.objects.get(status="failed").error == "RuntimeError: disk full"
 
 
+def test_the_rollup_of_a_batch_folds_the_emails_that_stood_and_not_the_one_undone(billing, monkeypatch):
+    """The reports rollup folds a batch's events once, at its end: the figures are those of the emails that
+    were processed, as a rebuild from the event log gives them, and nothing of the email whose savepoint
+    was rolled back (its ticket was opened, then undone)."""
+    from caredesk.reports import rollup
+    from caredesk.reports.models import Measurement, TicketState
+
+    real_open_ticket = conversations.open_ticket
+
+    def open_then_fail(**kwargs):
+        ticket = real_open_ticket(**kwargs)
+        if ticket.subject == "Doomed":
+            raise RuntimeError("disk full")
+        return ticket
+
+    monkeypatch.setattr(conversations, "open_ticket", open_then_fail)
+    stored(billing, "Pies", "Doomed", "Jam")
+    services.process_batch(limit=10)
+    tickets = set(Ticket.objects.values_list("pk", flat=True))
+    assert len(tickets) == 2
+    assert set(TicketState.objects.values_list("ticket_id", flat=True)) == tickets
+    assert set(Measurement.objects.filter(metric="backlog").values_list("ticket_id", flat=True)) == tickets
+    live = rollup.figures_as_rows()
+    assert live
+    rollup.rebuild()
+    assert rollup.figures_as_rows() == live
+
+
 def test_the_email_of_the_task_comes_first_even_when_it_failed_before(billing, monkeypatch):
     older, = stored(billing, "Older, waiting")
     monkeypatch.setattr(parsing, "parse", lambda raw: 1 / 0)
