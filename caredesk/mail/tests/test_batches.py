@@ -50,7 +50,9 @@ def test_a_batch_processes_every_waiting_email_and_one_that_fails_leaves_the_oth
     assert services.process_batch(limit=10) == []  # nothing left; the failed one waits for a person
 
 
-def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_goes_on(billing, monkeypatch):
+@pytest.fixture
+def doomed_fails(monkeypatch):
+    """Opening a ticket called "Doomed" fails after the ticket was written: its email's savepoint is undone."""
     real_open_ticket = conversations.open_ticket
 
     def open_then_fail(**kwargs):
@@ -60,6 +62,9 @@ def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_
         return ticket
 
     monkeypatch.setattr(conversations, "open_ticket", open_then_fail)
+
+
+def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_goes_on(billing, doomed_fails):
     stored(billing, "Pies", "Doomed", "Jam")
     services.process_batch(limit=10)
     assert sorted(statuses().values()) == ["failed", "processed", "processed"]
@@ -68,22 +73,13 @@ def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_
     assert InboundEmail.objects.get(status="failed").error == "RuntimeError: disk full"
 
 
-def test_the_rollup_of_a_batch_folds_the_emails_that_stood_and_not_the_one_undone(billing, monkeypatch):
+def test_the_rollup_of_a_batch_folds_the_emails_that_stood_and_not_the_one_undone(billing, doomed_fails):
     """The reports rollup folds a batch's events once, at its end: the figures are those of the emails that
     were processed, as a rebuild from the event log gives them, and nothing of the email whose savepoint
     was rolled back (its ticket was opened, then undone)."""
     from caredesk.reports import rollup
     from caredesk.reports.models import Measurement, TicketState
 
-    real_open_ticket = conversations.open_ticket
-
-    def open_then_fail(**kwargs):
-        ticket = real_open_ticket(**kwargs)
-        if ticket.subject == "Doomed":
-            raise RuntimeError("disk full")
-        return ticket
-
-    monkeypatch.setattr(conversations, "open_ticket", open_then_fail)
     stored(billing, "Pies", "Doomed", "Jam")
     services.process_batch(limit=10)
     tickets = set(Ticket.objects.values_list("pk", flat=True))
