@@ -174,3 +174,24 @@ def test_the_customer_page_escapes_a_hostile_name(client, alice, ticket, miggins
     page = client.get(miggins.get_absolute_url()).content.decode()
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<img src=x" not in page
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:6])
+def test_the_queue_escapes_a_hostile_subject_customer_name_and_tag(
+    client, alice, ticket_factory, miggins, billing, payload
+):
+    """The queue's rows are written in Python (templatetags/queue_rows.py), not by the template engine:
+    every value a customer or agent typed must still reach the page as text."""
+    miggins.name = payload
+    miggins.save()
+    ticket = ticket_factory.create(customer=miggins, team=billing, subject=payload, body="x")
+    services.set_tags(ticket, tags=[payload[:50]], by=alice)
+    client.force_login(alice)
+    page = client.get("/tickets/?view=all").content.decode()
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert f'data-href="/tickets/{ticket.pk}/"' in rows
+    # Our own row checkboxes are the only inputs; anything else active came from the payload.
+    ours = r'<input type="checkbox" class="form-check-input row-check" name="tickets" value="\d+" form="bulk-form" aria-label="Select #\d+">'
+    assert active_content(re.sub(ours, "", rows)) == []
+    assert html.escape(payload) in rows  # the subject, shown as the text it is
+    assert _foreign_scripts(page) == []
