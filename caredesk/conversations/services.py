@@ -131,7 +131,9 @@ def open_ticket(
         updated_at=now,
     )
     message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
-    events.record(ticket, Event.Kind.CREATED, by=by, data={"team": team.pk, "channel": channel, "message": message.pk})
+    events.record(
+        ticket, Event.Kind.CREATED, by=by, data={"team": team.pk, "channel": channel, "message": message.pk}, message=message
+    )
     if owner:
         events.record(ticket, Event.Kind.ASSIGNED, by=by, data={"to": owner.pk, "team": team.pk})
         later(tasks.tell_new_owner, ticket_id=ticket.pk)
@@ -150,7 +152,7 @@ def reply(ticket: Ticket, *, by: User | None, body: str, files: Sequence = (), s
     new_status = status or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
     _check_status_change(ticket, new_status or ticket.status, by=by)
     message = _add_message(ticket, kind=Message.Kind.REPLY, body=body, author=by, files=files)
-    events.record(ticket, Event.Kind.REPLIED, by=by, data={"message": message.pk})
+    events.record(ticket, Event.Kind.REPLIED, by=by, data={"message": message.pk}, message=message)
     if new_status and new_status != ticket.status:
         _set_status(ticket, new_status, by=by)
     _touch(ticket)
@@ -167,7 +169,7 @@ def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()
     message = _add_message(ticket, kind=Message.Kind.NOTE, body=body, author=by, files=files)
     people = mentions.mentioned(body, ticket=ticket, author=by)
     data = {"message": message.pk, "mentioned": [person.pk for person in people]} if people else {"message": message.pk}
-    events.record(ticket, Event.Kind.NOTE_ADDED, by=by, data=data)
+    events.record(ticket, Event.Kind.NOTE_ADDED, by=by, data=data, message=message)
     _touch(ticket)
     _reindex(ticket.pk)
     for person in people:
@@ -200,9 +202,11 @@ def customer_reply(
         events.record(follow_up, Event.Kind.FIELDS_CHANGED, by=by, data={"follow_up_of": ticket.pk})
         return follow_up.messages.first()
     message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
-    events.record(ticket, Event.Kind.CUSTOMER_REPLIED, by=by, data={"message": message.pk})
+    events.record(ticket, Event.Kind.CUSTOMER_REPLIED, by=by, data={"message": message.pk}, message=message)
     if ticket.status == Ticket.Status.SOLVED:
-        events.record(ticket, Event.Kind.REOPENED, by=by, data={"from": ticket.status, "message": message.pk})
+        events.record(
+            ticket, Event.Kind.REOPENED, by=by, data={"from": ticket.status, "message": message.pk}, message=message
+        )
         _set_status(ticket, Ticket.Status.OPEN, by=by, record=False)
     elif ticket.status == Ticket.Status.PENDING_CUSTOMER:
         _set_status(ticket, Ticket.Status.OPEN, by=by)
