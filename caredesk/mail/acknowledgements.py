@@ -18,8 +18,9 @@ from caredesk.notifications.defaults import Kind
 from caredesk.notifications.rendering import render_text, wording
 from caredesk.notifications.values import for_ticket
 from caredesk.system import clock
+from caredesk.system.memo import memo
 
-from . import batch, outbox
+from . import outbox
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -61,9 +62,9 @@ def acknowledge(ticket: Ticket, *, message_id: str) -> OutboundEmail | None:
         if reason:
             logger.info("no acknowledgement for ticket %s: %s", ticket.pk, reason)
             return None
-        # The team's wording, read once per batch of inbound email (mail/batch.py).
+        # The team's wording, read once per batch of inbound email (caredesk.system.memo).
         team = ticket.team
-        subject, body, enabled = batch.memo(
+        subject, body, enabled = memo(
             ("wording", Kind.ACKNOWLEDGEMENT, team.pk), lambda: wording(Kind.ACKNOWLEDGEMENT, team=team)
         )
         if not enabled:  # the team switched acknowledgements off

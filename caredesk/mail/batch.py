@@ -4,21 +4,22 @@ Inside `scope()`:
 - the acknowledgements' sends are collected and queued as ONE send task when the batch ends, instead of a
   send task each (outbox.queue asks `collect_send`);
 - values that cannot change within the batch's transaction and are asked for once per email (the team's
-  acknowledgement wording, its mailbox address) are read once (`memo`).
+  acknowledgement wording, its mailbox address, the service policies) are read once: the batch is a
+  caredesk.system.memo scope.
 Outside a scope everything works one email at a time, as before.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+
+from caredesk.system import memo
 
 
 @dataclass
 class Batch:
     sends: list[int] = field(default_factory=list)
-    values: dict[tuple, Any] = field(default_factory=dict)
 
 
 _current: ContextVar[Batch | None] = ContextVar("caredesk_mail_batch", default=None)
@@ -33,7 +34,8 @@ def scope() -> Iterator[Batch]:
     batch = Batch()
     token = _current.set(batch)
     try:
-        yield batch
+        with memo.scope():
+            yield batch
     finally:
         _current.reset(token)
 
@@ -46,11 +48,3 @@ def collect_send(outbound_id: int) -> bool:
     batch.sends.append(outbound_id)
     return True
 
-
-def memo(key: tuple, compute: Callable[[], Any]) -> Any:
-    """compute(), once per batch for `key`; every time outside a batch."""
-    if (batch := _current.get()) is None:
-        return compute()
-    if key not in batch.values:
-        batch.values[key] = compute()
-    return batch.values[key]

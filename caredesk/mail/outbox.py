@@ -37,6 +37,7 @@ from caredesk.notifications.rendering import render_text
 from caredesk.notifications.rendering import wording as wording_of
 from caredesk.notifications.values import absolute, for_ticket, person
 from caredesk.system import clock
+from caredesk.system.memo import memo
 from caredesk.system.queue import later
 
 from . import batch, parsing, queries, tasks
@@ -76,7 +77,7 @@ def reply_address(ticket: Ticket | None) -> str:
     """The address a customer's answer should go to so that it comes back to this ticket's desk: the
     ticket team's mailbox, else CAREDESK_EMAIL_REPLY_TO, else DEFAULT_FROM_EMAIL."""
     team = ticket.team if ticket is not None else None
-    team_address = batch.memo(("mailbox address", team and team.pk), lambda: queries.mailbox_address_of(team))
+    team_address = memo(("mailbox address", team and team.pk), lambda: queries.mailbox_address_of(team))
     return team_address or getattr(settings, "CAREDESK_EMAIL_REPLY_TO", "") or settings.DEFAULT_FROM_EMAIL
 
 
