@@ -214,3 +214,30 @@ def test_a_reply_whose_original_another_worker_is_processing_waits_for_it_instea
     original.refresh_from_db()
     reply.refresh_from_db()
     assert (reply.status, reply.ticket_id, reply.started_ticket) == ("processed", original.ticket_id, False)
+
+
+def test_service_policies_and_routing_are_read_once_a_batch_and_an_admins_change_counts_from_the_next(
+    billing, ada, alice, bob, database_tasks
+):
+    """The policies and whether the team routes are read once per batch (caredesk.system.memo), not once
+    per email; a policy made or routing turned on between two batches applies to the second one."""
+    from caredesk.assignment.models import TeamRouting
+    from caredesk.service_levels import services as service_levels
+    from caredesk.service_levels.models import Target
+
+    stored(billing, "Pies", "Jam")
+    services.process_batch(limit=10)
+    assert not Target.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path="caredesk.assignment.tasks.route_ticket").exists()
+    service_levels.save_policy(
+        None, by=ada, name="Standard", teams=[billing], first_reply_minutes=60, next_reply_minutes=None,
+        resolution_minutes=None,
+    )
+    TeamRouting.objects.create(team=billing, mode=TeamRouting.Mode.ROUND_ROBIN)
+    for number in range(2):
+        services.store(eml(subject=f"Later {number}", sender=f"later{number}@example.com"), source="smtp", team=billing)
+    done = services.process_batch(limit=10)
+    later_tickets = {inbound.ticket_id for inbound in done}
+    assert set(Target.objects.values_list("ticket_id", flat=True)) == later_tickets
+    routed = DBTaskResult.objects.filter(task_path="caredesk.assignment.tasks.route_ticket")
+    assert {row.args_kwargs["kwargs"]["ticket_id"] for row in routed} == later_tickets
