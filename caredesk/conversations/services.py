@@ -96,8 +96,13 @@ def _add_message(
     return message
 
 
+def open_ticket(**values) -> Ticket:
+    """A new ticket with the customer's first message (the arguments of open_ticket_with_message)."""
+    return open_ticket_with_message(**values).ticket
+
+
 @transaction.atomic
-def open_ticket(
+def open_ticket_with_message(
     *,
     customer: Customer,
     subject: str,
@@ -110,8 +115,10 @@ def open_ticket(
     tags: Iterable[str] = (),
     body_html: str = "",
     files: Sequence = (),
-) -> Ticket:
-    """A new ticket with the customer's first message. `by` is the agent who logged it, if any."""
+) -> Message:
+    """A new ticket with the customer's first message; returns that message (its `ticket` is the new
+    ticket), for callers that need both without reading the message back. `by` is the agent who logged
+    it, if any."""
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError(_("A ticket needs a subject."))
@@ -140,7 +147,7 @@ def open_ticket(
     if tags:
         _apply_tags(ticket, list(tags), by=by, record=False)
     _reindex(ticket.pk)
-    return ticket
+    return message
 
 
 @transaction.atomic
@@ -188,7 +195,7 @@ def customer_reply(
     if ticket.merged_into_id:
         ticket = _locked(ticket.merged_into)
     if ticket.status == Ticket.Status.CLOSED:
-        follow_up = open_ticket(
+        first = open_ticket_with_message(
             customer=customer,
             subject=ticket.subject,
             body=body,
@@ -199,8 +206,8 @@ def customer_reply(
             priority=ticket.priority,
             files=files,
         )
-        events.record(follow_up, Event.Kind.FIELDS_CHANGED, by=by, data={"follow_up_of": ticket.pk})
-        return follow_up.messages.first()
+        events.record(first.ticket, Event.Kind.FIELDS_CHANGED, by=by, data={"follow_up_of": ticket.pk})
+        return first
     message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
     events.record(ticket, Event.Kind.CUSTOMER_REPLIED, by=by, data={"message": message.pk}, message=message)
     if ticket.status == Ticket.Status.SOLVED:

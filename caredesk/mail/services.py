@@ -332,7 +332,7 @@ def _process(inbound: InboundEmail) -> None:
             Message.objects.filter(ticket_id=message.ticket_id, pk__lt=message.pk).exists()
         )
     else:
-        ticket = conversations.open_ticket(
+        message = conversations.open_ticket_with_message(
             customer=customer,
             subject=parsed.subject or "(no subject)",
             body=body,
@@ -341,7 +341,7 @@ def _process(inbound: InboundEmail) -> None:
             channel=Ticket.Channel.EMAIL,
             files=files,
         )
-        message = Message.objects.filter(ticket=ticket).order_by("pk").first()
+        ticket = message.ticket
         started = True
     _finish_message(message, parsed, accepted=[attachment for attachment, _ in accepted])
     inbound.desk_message = message

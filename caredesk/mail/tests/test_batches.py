@@ -53,15 +53,15 @@ def test_a_batch_processes_every_waiting_email_and_one_that_fails_leaves_the_oth
 @pytest.fixture
 def doomed_fails(monkeypatch):
     """Opening a ticket called "Doomed" fails after the ticket was written: its email's savepoint is undone."""
-    real_open_ticket = conversations.open_ticket
+    real_open_ticket = conversations.open_ticket_with_message
 
     def open_then_fail(**kwargs):
-        ticket = real_open_ticket(**kwargs)
-        if ticket.subject == "Doomed":
+        message = real_open_ticket(**kwargs)
+        if message.ticket.subject == "Doomed":
             raise RuntimeError("disk full")
-        return ticket
+        return message
 
-    monkeypatch.setattr(conversations, "open_ticket", open_then_fail)
+    monkeypatch.setattr(conversations, "open_ticket_with_message", open_then_fail)
 
 
 def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_goes_on(billing, doomed_fails):
@@ -151,14 +151,14 @@ def test_an_email_caught_in_a_deadlock_stays_stored_and_is_queued_again(database
     class Deadlock(Exception):
         sqlstate = "40P01"
 
-    real_open_ticket = conversations.open_ticket
+    real_open_ticket = conversations.open_ticket_with_message
 
     def open_or_deadlock(**kwargs):
         if kwargs["subject"] == "Unlucky":
             raise OperationalError("deadlock detected") from Deadlock()
         return real_open_ticket(**kwargs)
 
-    monkeypatch.setattr(conversations, "open_ticket", open_or_deadlock)
+    monkeypatch.setattr(conversations, "open_ticket_with_message", open_or_deadlock)
     emails = stored(billing, "Pies", "Unlucky", "Jam")
     for inbound in emails:
         later(tasks.process_inbound, inbound_id=inbound.pk)
