@@ -10,6 +10,7 @@ import hashlib
 import html
 import logging
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import PurePath
@@ -30,7 +31,7 @@ from caredesk.conversations import attachments as attachment_store
 from caredesk.conversations import hooks
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
-from caredesk.customers.services import customer_for_email
+from caredesk.customers import services as customers
 from caredesk.system import clock
 from caredesk.system.queue import later, suppressed
 
@@ -154,7 +155,10 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
                 if len(claimed) == 1:  # alone, the batch's transaction is the email's: no savepoint needed
                     _process_claimed(claimed[0])
                 else:
-                    claimed = [_process_one(inbound) for inbound in claimed]
+                    # Parsed first, so that the customers of all senders are read in two queries, not two each.
+                    parsed = _parse_all(claimed)
+                    with customers.known(_senders(parsed.values())):
+                        claimed = [_process_one(inbound, parsed.get(inbound.pk)) for inbound in claimed]
             if len(claimed) > 1:
                 finished = [inbound.pk for inbound in claimed if inbound.status != InboundEmail.Status.STORED]
                 _drop_redundant_tasks(finished)
@@ -221,21 +225,46 @@ def _claim(claims, *, wait: bool, limit: int) -> list[InboundEmail]:
     return [emails[pk] for pk in kept]
 
 
-def _process_claimed(inbound: InboundEmail) -> None:
+def _parse_all(emails: list[InboundEmail]) -> dict[int, parsing.Parsed]:
+    """The emails parsed, by id. One that cannot be parsed is left out: it fails in its own savepoint."""
+    parsed = {}
+    for inbound in emails:
+        try:
+            parsed[inbound.pk] = parsing.parse(bytes(inbound.raw))
+        except Exception:  # noqa: BLE001 - parsed again by _process, which records the error
+            pass
+    return parsed
+
+
+def _senders(emails: Iterable[parsing.Parsed]) -> set[str]:
+    """The addresses of the emails that will be made messages (not bounces or auto-replies) and can be."""
+    senders = set()
+    for parsed in emails:
+        if parsed.bounce is None and not parsed.auto_reply:
+            try:
+                senders.add(_sender_of(parsed))
+            except ValidationError:
+                pass
+    return senders
+
+
+def _process_claimed(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> None:
     if inbound.quiet:
-        _process_quietly(inbound)
+        _process_quietly(inbound, parsed)
     else:
-        _process(inbound)
+        _process(inbound, parsed)
 
 
-def _process_one(inbound: InboundEmail) -> InboundEmail:
+def _process_one(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> InboundEmail:
     """One email of a batch, in a savepoint; returns it as it now is. On an error it is FAILED with the
     error kept and nothing else written (see _handle_failure)."""
     try:
         with transaction.atomic():
-            _process_claimed(inbound)
+            _process_claimed(inbound, parsed)
         return inbound
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email must stay stored and retryable
+        # Customers read for the batch may have been changed by the undone work (customers.known).
+        customers.forget()
         return _handle_failure(inbound, error)
 
 
@@ -282,15 +311,17 @@ def _is_lock_conflict(error: Exception) -> bool:
     return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) in ("40P01", "40001")
 
 
-def _process_quietly(inbound: InboundEmail) -> None:
+def _process_quietly(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> None:
     """Process old mail without queueing anything (acknowledgements, notifications, automations). The one
     queued job history needs as well, the ticket's search document, process() does inline."""
     with suppressed():
-        _process(inbound)
+        _process(inbound, parsed)
 
 
-def _process(inbound: InboundEmail) -> None:
-    parsed = parsing.parse(bytes(inbound.raw))
+def _process(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> None:
+    """`parsed`: the email parsed already (a batch parses its emails first), else it is parsed here."""
+    if parsed is None:
+        parsed = parsing.parse(bytes(inbound.raw))
     inbound.attempts += 1
     inbound.processed_at = clock.now()
     if parsed.bounce is not None:
@@ -308,7 +339,7 @@ def _process(inbound: InboundEmail) -> None:
         # out-of-office is how two desks end up mailing each other forever.
         _record_machine_mail(inbound, InboundEmail.Status.AUTO_REPLY, queries.ticket_replied_to(parsed))
         return
-    customer = customer_for_email(_sender_of(parsed), name=parsed.from_name)
+    customer = customers.customer_for_email(_sender_of(parsed), name=parsed.from_name)
     delivery.address_works(customer)
     accepted, skipped = _acceptable_files(parsed.attachments)
     files = [upload for _, upload in accepted]

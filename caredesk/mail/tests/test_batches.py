@@ -11,10 +11,13 @@ from django_tasks_db.models import DBTaskResult
 from caredesk.conversations import search
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Message, Ticket
+from caredesk.customers.models import Customer
 from caredesk.mail import parsing, services, tasks
 from caredesk.mail.models import InboundEmail, OutboundEmail
+from caredesk.system import clock
 from caredesk.system.queue import later
 
+from .corpus import senders
 from .mails import eml
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
@@ -241,3 +244,33 @@ def test_service_policies_and_routing_are_read_once_a_batch_and_an_admins_change
     assert set(Target.objects.values_list("ticket_id", flat=True)) == later_tickets
     routed = DBTaskResult.objects.filter(task_path="caredesk.assignment.tasks.route_ticket")
     assert {row.args_kwargs["kwargs"]["ticket_id"] for row in routed} == later_tickets
+
+
+def test_two_emails_of_one_new_sender_in_a_batch_make_one_customer(billing):
+    for subject in ("Pies", "Jam"):
+        services.store(eml(subject=subject, sender="Tom Baker <Tom@Example.com>"), source="smtp", team=billing)
+    done = services.process_batch(limit=10)
+    customer = Customer.objects.get()
+    assert (customer.email, customer.name) == ("tom@example.com", "Tom Baker")
+    assert [(inbound.status, inbound.ticket.customer_id) for inbound in done] == [("processed", customer.pk)] * 2
+
+
+def test_a_customer_who_writes_after_a_bounce_in_the_same_batch_has_a_working_address_again(billing, alice, miggins):
+    ticket = services.receive(eml(subject="Pies"), source="smtp", team=billing)[0].ticket
+    reply = OutboundEmail.objects.get(desk_message=conversations.reply(ticket, by=alice, body="They leave today."))
+    bounce = senders.exim_bounce(recipient="miggins@example.com", diagnostic="550 5.1.1 No such user",
+                                 original_id=reply.message_id, message_id="bounce@mx.example")
+    services.store(bounce, source="smtp", team=billing)
+    services.store(eml(subject="Did you get my email?"), source="smtp", team=billing)
+    assert [inbound.status for inbound in services.process_batch(limit=10)] == ["bounce", "processed"]
+    assert Customer.objects.get(pk=miggins.pk).email_failing_since is None
+
+
+def test_a_customer_whose_first_email_of_a_batch_failed_half_way_has_a_working_address_after_the_second(
+    billing, miggins, doomed_fails
+):
+    Customer.objects.filter(pk=miggins.pk).update(email_failing_since=clock.now(), email_failure="550 No such user")
+    for subject in ("Doomed", "Pies"):
+        services.store(eml(subject=subject), source="smtp", team=billing)
+    assert [inbound.status for inbound in services.process_batch(limit=10)] == ["failed", "processed"]
+    assert Customer.objects.get(pk=miggins.pk).email_failing_since is None
