@@ -2,7 +2,8 @@
 
 Callers have already checked permission (queries.ticket_for); these functions check the rules of the
 desk itself (a transfer needs a reason, an owner must be on the team, ...) and raise ValidationError
-with a sentence a person can act on. Nothing is changed when they raise.
+with a sentence a person can act on. Nothing is changed when they raise: called inside a transaction they
+take a savepoint, except inside caredesk.system.transactions.all_or_nothing(), whose block is undone whole.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from caredesk.accounts import permissions
 from caredesk.accounts.models import Team, User
 from caredesk.customers.models import Customer
 
-from caredesk.system import clock
+from caredesk.system import clock, transactions
 from caredesk.system.queue import later
 
 from . import attachments as attachment_store
@@ -101,7 +102,7 @@ def open_ticket(**values) -> Ticket:
     return open_ticket_with_message(**values).ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def open_ticket_with_message(
     *,
     customer: Customer,
@@ -150,7 +151,7 @@ def open_ticket_with_message(
     return message
 
 
-@transaction.atomic
+@transactions.atomic
 def reply(ticket: Ticket, *, by: User | None, body: str, files: Sequence = (), status: str | None = None) -> Message:
     """A public reply to the customer, sent to them by email after commit. `by` None: sent by the desk
     itself (an automation), with no author."""
@@ -168,7 +169,7 @@ def reply(ticket: Ticket, *, by: User | None, body: str, files: Sequence = (), s
     return message
 
 
-@transaction.atomic
+@transactions.atomic
 def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()) -> Message:
     """An internal note: staff see it, the customer never does."""
     attachment_store.validate(files)
@@ -184,7 +185,7 @@ def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()
     return message
 
 
-@transaction.atomic
+@transactions.atomic
 def customer_reply(
     ticket: Ticket, *, customer: Customer, body: str, body_html: str = "", files: Sequence = (), by: User | None = None
 ) -> Message:
@@ -224,7 +225,7 @@ def customer_reply(
     return message
 
 
-@transaction.atomic
+@transactions.atomic
 def assign(ticket: Ticket, *, to: User, by: User | None, reason: str = "", data: dict | None = None) -> Ticket:
     """Give a ticket to an agent of its team. Taking it from the queue is an assignment; taking it
     from another agent is a hand-off and needs a reason (see transfer). `by` None is the system
@@ -244,7 +245,7 @@ def assign(ticket: Ticket, *, to: User, by: User | None, reason: str = "", data:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def transfer(
     ticket: Ticket, *, by: User, reason: str, to_team: Team | None = None, to_owner: User | None = None, note: str = ""
 ) -> Ticket:
@@ -303,7 +304,7 @@ def _check_status_change(ticket: Ticket, status: str, *, by: User | None) -> Non
         hooks.check_status(ticket, status, by)
 
 
-@transaction.atomic
+@transactions.atomic
 def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
     ticket = _locked(ticket)
     if ticket.status == status:
@@ -313,7 +314,7 @@ def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def change_priority(ticket: Ticket, *, priority: int, by: User) -> Ticket:
     if priority not in Ticket.Priority.values:
         raise ValidationError(_("Unknown priority: %(priority)s.") % {"priority": priority})
@@ -346,7 +347,7 @@ def _apply_tags(ticket: Ticket, names: list[str], *, by: User | None, record: bo
     return True
 
 
-@transaction.atomic
+@transactions.atomic
 def set_tags(ticket: Ticket, *, tags: Iterable[str], by: User) -> Ticket:
     ticket = _locked(ticket)
     # The same tags again change nothing: no event, and the ticket does not look recently updated.
@@ -355,7 +356,7 @@ def set_tags(ticket: Ticket, *, tags: Iterable[str], by: User) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def set_fields(ticket: Ticket, *, values: dict, by: User) -> Ticket:
     """Set custom field values by key. Unknown keys and bad values are refused, nothing saved."""
     definitions = {field.key: field for field in CustomField.objects.all()}
@@ -377,7 +378,7 @@ def set_fields(ticket: Ticket, *, values: dict, by: User) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def merge(ticket: Ticket, *, into: Ticket, by: User) -> Ticket:
     """Fold `ticket` into `into`. Both keep their messages and events; the timeline of the survivor
     shows everything, and the merged ticket points to it and is closed."""

@@ -32,7 +32,7 @@ from caredesk.conversations import hooks
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers import services as customers
-from caredesk.system import clock
+from caredesk.system import clock, transactions
 from caredesk.system.queue import later, suppressed
 
 from . import acknowledgements, batch, delivery, parsing, queries, tasks
@@ -147,7 +147,9 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
     claimed: list[InboundEmail] = []
     try:
         # The reports rollup folds the batch's events once, at its end (hooks.deferred), in its transaction.
-        with transaction.atomic(), batch.scope() as current, hooks.deferred():
+        # All or nothing: the desk's services inside take no savepoints of their own; each email of a batch
+        # has one (_process_one), and a batch that fails as a whole is processed again email by email.
+        with transactions.all_or_nothing(), batch.scope() as current, hooks.deferred():
             claimed = _claim(claims, wait=wait, limit=limit)
             # The tickets are indexed here, once each, when the batch ends, rather than by a task per change:
             # this already runs in the background, and the search documents commit with the messages.
@@ -259,7 +261,7 @@ def _process_one(inbound: InboundEmail, parsed: parsing.Parsed | None = None) ->
     """One email of a batch, in a savepoint; returns it as it now is. On an error it is FAILED with the
     error kept and nothing else written (see _handle_failure)."""
     try:
-        with transaction.atomic():
+        with transactions.all_or_nothing():  # the email's savepoint, shared by the services it calls
             _process_claimed(inbound, parsed)
         return inbound
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email must stay stored and retryable

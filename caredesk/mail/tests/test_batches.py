@@ -8,7 +8,7 @@ from django.db import OperationalError, connection, connections, transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from caredesk.conversations import search
+from caredesk.conversations import hooks, search
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Message, Ticket
 from caredesk.customers.models import Customer
@@ -274,3 +274,47 @@ def test_a_customer_whose_first_email_of_a_batch_failed_half_way_has_a_working_a
         services.store(eml(subject=subject), source="smtp", team=billing)
     assert [inbound.status for inbound in services.process_batch(limit=10)] == ["failed", "processed"]
     assert Customer.objects.get(pk=miggins.pk).email_failing_since is None
+
+
+@pytest.fixture
+def listener_fails_on_doomed(monkeypatch):
+    """A hook listener raises inside the desk's service, after the ticket, message and event were written:
+    for a ticket called "Doomed" and a reply saying "doomed". The services take no savepoint of their own
+    in a batch (transactions.all_or_nothing): the email's savepoint undoes them."""
+
+    def fail(event):
+        if event.ticket.subject == "Doomed" or (event.message is not None and "doomed" in event.message.body_text):
+            raise RuntimeError("listener failed")
+
+    monkeypatch.setattr(hooks, "_event_listeners", [*hooks._event_listeners, fail])
+
+
+def test_an_email_failing_inside_a_service_leaves_nothing_of_itself_and_the_rest_of_the_batch_stands(
+    billing, listener_fails_on_doomed
+):
+    first = services.receive(eml(message_id="<first@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
+    emails = [
+        services.store(eml(subject=subject, sender=sender, text=text, in_reply_to=in_reply_to), source="smtp", team=billing)[0]
+        for subject, sender, text, in_reply_to in [
+            ("Jam", "jam@example.com", "Where is my jam?", None),
+            ("Doomed", "doomed@example.com", "Hello", None),
+            ("Re: Pies", "miggins@example.com", "This one is doomed.", "<first@mail.example.com>"),
+            ("Re: Pies", "miggins@example.com", "Any news?", "<first@mail.example.com>"),
+        ]
+    ]
+    done = services.process_batch(limit=10)
+    assert [(inbound.pk, inbound.status) for inbound in done] == [
+        (emails[0].pk, "processed"), (emails[1].pk, "failed"), (emails[2].pk, "failed"), (emails[3].pk, "processed"),
+    ]
+    assert {InboundEmail.objects.get(pk=email.pk).error for email in emails[1:3]} == {"RuntimeError: listener failed"}
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Jam", "Pies"]
+    assert list(first.ticket.messages.order_by("pk").values_list("body_text", flat=True))[1:] == ["Any news?"]
+    assert sorted(Customer.objects.values_list("email", flat=True)) == ["jam@example.com", "miggins@example.com"]
+    assert first.ticket.events.filter(kind="customer_replied").count() == 1
+    assert OutboundEmail.objects.filter(kind="acknowledgement").count() == 2  # Pies (alone) and Jam
+
+
+def test_an_email_processed_alone_failing_inside_a_service_leaves_nothing_of_itself(billing, listener_fails_on_doomed):
+    inbound = services.receive(eml(subject="Doomed", sender="doomed@example.com"), source="smtp", team=billing)[0]
+    assert (inbound.status, inbound.error) == ("failed", "RuntimeError: listener failed")
+    assert (Ticket.objects.count(), Message.objects.count(), Customer.objects.count()) == (0, 0, 0)
