@@ -1,8 +1,11 @@
 """What several inbound emails processed in one transaction share (services.process_batch).
 
 Inside `scope()`:
-- the acknowledgements' sends are collected and queued as ONE send task when the batch ends, instead of a
-  send task each (outbox.queue asks `collect_send`);
+- the acknowledgements are held (`hold`) and stored together in one INSERT when the batch ends
+  (acknowledgements.store_held), and their sends are collected and queued as ONE send task, instead of a
+  send task each (outbox asks `collect_send`);
+- the loop breaker counts the automatic answers of the batch's senders (`senders`) once, at the batch's first
+  acknowledgement (`answered`), and adds the ones held;
 - values that cannot change within the batch's transaction and are asked for once per email (the team's
   acknowledgement wording, its mailbox address, the service policies) are read once: the batch is a
   caredesk.system.memo scope.
@@ -16,10 +19,17 @@ from dataclasses import dataclass, field
 
 from caredesk.system import memo
 
+from .models import OutboundEmail
+
 
 @dataclass
 class Batch:
     sends: list[int] = field(default_factory=list)
+    held: list[OutboundEmail] = field(default_factory=list)
+    # The From addresses (lower case) of the batch's emails, and the automatic answers each had in the last
+    # hour before the batch, read at its first acknowledgement (acknowledgements.automatic_answers_in_the_last_hour).
+    senders: set[str] = field(default_factory=set)
+    answered: dict[str, int] | None = None
 
 
 _current: ContextVar[Batch | None] = ContextVar("caredesk_mail_batch", default=None)
@@ -48,3 +58,16 @@ def collect_send(outbound_id: int) -> bool:
     batch.sends.append(outbound_id)
     return True
 
+
+
+def current() -> Batch | None:
+    return _current.get()
+
+
+def hold(outbound: OutboundEmail) -> bool:
+    """Inside a batch: keep the email (not stored yet) to be stored with the batch's others at its end, and
+    return True. Outside: False, and the caller stores it itself."""
+    if (batch := _current.get()) is None:
+        return False
+    batch.held.append(outbound)
+    return True

@@ -157,14 +157,17 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
                 if len(claimed) == 1:  # alone, the batch's transaction is the email's: no savepoint needed
                     _process_claimed(claimed[0])
                 else:
-                    # Parsed first, so that the customers of all senders are read in two queries, not two each.
+                    # Parsed first, so that the customers of all senders are read in two queries, not two
+                    # each, and the loop breaker's counts of their automatic answers in one.
                     parsed = _parse_all(claimed)
-                    with customers.known(_senders(parsed.values())):
+                    current.senders = _senders(parsed.values())
+                    with customers.known(current.senders):
                         claimed = [_process_one(inbound, parsed.get(inbound.pk)) for inbound in claimed]
             if len(claimed) > 1:
                 finished = [inbound.pk for inbound in claimed if inbound.status != InboundEmail.Status.STORED]
                 _drop_redundant_tasks(finished)
-            # The acknowledgements of the batch: one task sends them all, after commit.
+            # The acknowledgements of the batch, stored together; one task sends them all, after commit.
+            acknowledgements.store_held(current.held)
             if len(current.sends) == 1:
                 later(tasks.send_email, outbound_id=current.sends[0])
             elif current.sends:
@@ -239,12 +242,13 @@ def _parse_all(emails: list[InboundEmail]) -> dict[int, parsing.Parsed]:
 
 
 def _senders(emails: Iterable[parsing.Parsed]) -> set[str]:
-    """The addresses of the emails that will be made messages (not bounces or auto-replies) and can be."""
+    """The addresses (lower case) of the emails that will be made messages (not bounces or auto-replies)
+    and can be."""
     senders = set()
     for parsed in emails:
         if parsed.bounce is None and not parsed.auto_reply:
             try:
-                senders.add(_sender_of(parsed))
+                senders.add(_sender_of(parsed).strip().lower())
             except ValidationError:
                 pass
     return senders
@@ -260,11 +264,14 @@ def _process_claimed(inbound: InboundEmail, parsed: parsing.Parsed | None = None
 def _process_one(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> InboundEmail:
     """One email of a batch, in a savepoint; returns it as it now is. On an error it is FAILED with the
     error kept and nothing else written (see _handle_failure)."""
+    current = batch.current()
+    held = len(current.held)
     try:
         with transactions.all_or_nothing():  # the email's savepoint, shared by the services it calls
             _process_claimed(inbound, parsed)
         return inbound
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email must stay stored and retryable
+        del current.held[held:]  # its acknowledgement, if it got that far, acknowledges nothing now
         # Customers read for the batch may have been changed by the undone work (customers.known).
         customers.forget()
         return _handle_failure(inbound, error)
