@@ -6,6 +6,7 @@ Inside `scope()`:
   send task each (outbox asks `collect_send`);
 - the loop breaker counts the automatic answers of the batch's senders (`senders`) once, at the batch's first
   acknowledgement (`answered`), and adds the ones held;
+- the tickets its emails answer are looked up together at its start (`threads`);
 - values that cannot change within the batch's transaction and are asked for once per email (the team's
   acknowledgement wording, its mailbox address, the service policies) are read once: the batch is a
   caredesk.system.memo scope.
@@ -30,6 +31,10 @@ class Batch:
     # hour before the batch, read at its first acknowledgement (acknowledgements.automatic_answers_in_the_last_hour).
     senders: set[str] = field(default_factory=set)
     answered: dict[str, int] | None = None
+    # The Message-IDs of the batch's emails, and the tickets of the ids they name first in their thread
+    # headers, read at the batch's start (queries.ticket_replied_to).
+    message_ids: set[str] = field(default_factory=set)
+    threads: dict = field(default_factory=dict)
 
 
 _current: ContextVar[Batch | None] = ContextVar("caredesk_mail_batch", default=None)

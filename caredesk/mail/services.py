@@ -158,9 +158,14 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
                     _process_claimed(claimed[0])
                 else:
                     # Parsed first, so that the customers of all senders are read in two queries, not two
-                    # each, and the loop breaker's counts of their automatic answers in one.
+                    # each, the loop breaker's counts of their automatic answers in one, and the tickets
+                    # they answer in three.
                     parsed = _parse_all(claimed)
                     current.senders = _senders(parsed.values())
+                    current.message_ids = {inbound.message_id for inbound in claimed} - {""}
+                    current.threads = queries.tickets_by_message_id(
+                        ids[0] for email in parsed.values() if (ids := queries.thread_ids(email))
+                    )
                     with customers.known(current.senders):
                         claimed = [_process_one(inbound, parsed.get(inbound.pk)) for inbound in claimed]
             if len(claimed) > 1:

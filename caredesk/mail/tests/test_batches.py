@@ -318,3 +318,28 @@ def test_an_email_processed_alone_failing_inside_a_service_leaves_nothing_of_its
     inbound = services.receive(eml(subject="Doomed", sender="doomed@example.com"), source="smtp", team=billing)[0]
     assert (inbound.status, inbound.error) == ("failed", "RuntimeError: listener failed")
     assert (Ticket.objects.count(), Message.objects.count(), Customer.objects.count()) == (0, 0, 0)
+
+
+def test_replies_in_a_batch_find_their_tickets_and_one_whose_original_is_in_the_batch_finds_its_new_ticket(billing):
+    old = services.receive(eml(message_id="<old@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
+    for subject, message_id, in_reply_to in [
+        ("Re: Pies", "<r1@mail.example.com>", "<old@mail.example.com>"),
+        ("Jam", "<jam@mail.example.com>", None),
+        ("Re: Jam", "<r2@mail.example.com>", "<jam@mail.example.com>"),
+    ]:
+        services.store(eml(subject=subject, message_id=message_id, in_reply_to=in_reply_to), source="smtp", team=billing)
+    reply, jam, jam_reply = services.process_batch(limit=10)
+    assert (reply.ticket, reply.started_ticket) == (old.ticket, False)
+    assert (jam.started_ticket, jam_reply.ticket, jam_reply.started_ticket) == (True, jam.ticket, False)
+
+
+def test_an_email_naming_a_message_id_an_email_of_its_batch_carries_is_threaded_as_one_by_one(billing):
+    """Two emails with one Message-ID (different bytes): the newest one received names the ticket. An
+    email of the batch answering that id is threaded to the ticket the batch's copy opened, as it would be
+    processed one by one, not to the one read at the batch's start."""
+    first = services.receive(eml(message_id="<dup@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
+    services.store(eml(message_id="<dup@mail.example.com>", subject="Jam", sender="other@example.com"), source="smtp", team=billing)
+    services.store(eml(subject="Re: Jam", sender="other@example.com", in_reply_to="<dup@mail.example.com>"), source="smtp", team=billing)
+    copy, reply = services.process_batch(limit=10)
+    assert copy.ticket != first.ticket
+    assert (reply.ticket, reply.started_ticket) == (copy.ticket, False)
