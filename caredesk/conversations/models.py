@@ -258,6 +258,9 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     objects = EventQuerySet.as_manager()
+    # The message the event is about (data["message"]), when whoever recorded it had it in hand
+    # (events.record): hooks read it here instead of from the database. Not a column: None on events read back.
+    message: Message | None = None
 
     class Meta:
         ordering = ["at", "id"]

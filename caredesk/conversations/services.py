@@ -2,7 +2,8 @@
 
 Callers have already checked permission (queries.ticket_for); these functions check the rules of the
 desk itself (a transfer needs a reason, an owner must be on the team, ...) and raise ValidationError
-with a sentence a person can act on. Nothing is changed when they raise.
+with a sentence a person can act on. Nothing is changed when they raise: called inside a transaction they
+take a savepoint, except inside caredesk.system.transactions.all_or_nothing(), whose block is undone whole.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from caredesk.accounts import permissions
 from caredesk.accounts.models import Team, User
 from caredesk.customers.models import Customer
 
-from caredesk.system import clock
+from caredesk.system import clock, transactions
 from caredesk.system.queue import later
 
 from . import attachments as attachment_store
@@ -96,8 +97,13 @@ def _add_message(
     return message
 
 
-@transaction.atomic
-def open_ticket(
+def open_ticket(**values) -> Ticket:
+    """A new ticket with the customer's first message (the arguments of open_ticket_with_message)."""
+    return open_ticket_with_message(**values).ticket
+
+
+@transactions.atomic
+def open_ticket_with_message(
     *,
     customer: Customer,
     subject: str,
@@ -110,8 +116,10 @@ def open_ticket(
     tags: Iterable[str] = (),
     body_html: str = "",
     files: Sequence = (),
-) -> Ticket:
-    """A new ticket with the customer's first message. `by` is the agent who logged it, if any."""
+) -> Message:
+    """A new ticket with the customer's first message; returns that message (its `ticket` is the new
+    ticket), for callers that need both without reading the message back. `by` is the agent who logged
+    it, if any."""
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError(_("A ticket needs a subject."))
@@ -131,17 +139,19 @@ def open_ticket(
         updated_at=now,
     )
     message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
-    events.record(ticket, Event.Kind.CREATED, by=by, data={"team": team.pk, "channel": channel, "message": message.pk})
+    events.record(
+        ticket, Event.Kind.CREATED, by=by, data={"team": team.pk, "channel": channel, "message": message.pk}, message=message
+    )
     if owner:
         events.record(ticket, Event.Kind.ASSIGNED, by=by, data={"to": owner.pk, "team": team.pk})
         later(tasks.tell_new_owner, ticket_id=ticket.pk)
     if tags:
         _apply_tags(ticket, list(tags), by=by, record=False)
     _reindex(ticket.pk)
-    return ticket
+    return message
 
 
-@transaction.atomic
+@transactions.atomic
 def reply(ticket: Ticket, *, by: User | None, body: str, files: Sequence = (), status: str | None = None) -> Message:
     """A public reply to the customer, sent to them by email after commit. `by` None: sent by the desk
     itself (an automation), with no author."""
@@ -150,7 +160,7 @@ def reply(ticket: Ticket, *, by: User | None, body: str, files: Sequence = (), s
     new_status = status or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
     _check_status_change(ticket, new_status or ticket.status, by=by)
     message = _add_message(ticket, kind=Message.Kind.REPLY, body=body, author=by, files=files)
-    events.record(ticket, Event.Kind.REPLIED, by=by, data={"message": message.pk})
+    events.record(ticket, Event.Kind.REPLIED, by=by, data={"message": message.pk}, message=message)
     if new_status and new_status != ticket.status:
         _set_status(ticket, new_status, by=by)
     _touch(ticket)
@@ -159,7 +169,7 @@ def reply(ticket: Ticket, *, by: User | None, body: str, files: Sequence = (), s
     return message
 
 
-@transaction.atomic
+@transactions.atomic
 def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()) -> Message:
     """An internal note: staff see it, the customer never does."""
     attachment_store.validate(files)
@@ -167,7 +177,7 @@ def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()
     message = _add_message(ticket, kind=Message.Kind.NOTE, body=body, author=by, files=files)
     people = mentions.mentioned(body, ticket=ticket, author=by)
     data = {"message": message.pk, "mentioned": [person.pk for person in people]} if people else {"message": message.pk}
-    events.record(ticket, Event.Kind.NOTE_ADDED, by=by, data=data)
+    events.record(ticket, Event.Kind.NOTE_ADDED, by=by, data=data, message=message)
     _touch(ticket)
     _reindex(ticket.pk)
     for person in people:
@@ -175,7 +185,7 @@ def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()
     return message
 
 
-@transaction.atomic
+@transactions.atomic
 def customer_reply(
     ticket: Ticket, *, customer: Customer, body: str, body_html: str = "", files: Sequence = (), by: User | None = None
 ) -> Message:
@@ -186,7 +196,7 @@ def customer_reply(
     if ticket.merged_into_id:
         ticket = _locked(ticket.merged_into)
     if ticket.status == Ticket.Status.CLOSED:
-        follow_up = open_ticket(
+        first = open_ticket_with_message(
             customer=customer,
             subject=ticket.subject,
             body=body,
@@ -197,12 +207,14 @@ def customer_reply(
             priority=ticket.priority,
             files=files,
         )
-        events.record(follow_up, Event.Kind.FIELDS_CHANGED, by=by, data={"follow_up_of": ticket.pk})
-        return follow_up.messages.first()
+        events.record(first.ticket, Event.Kind.FIELDS_CHANGED, by=by, data={"follow_up_of": ticket.pk})
+        return first
     message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
-    events.record(ticket, Event.Kind.CUSTOMER_REPLIED, by=by, data={"message": message.pk})
+    events.record(ticket, Event.Kind.CUSTOMER_REPLIED, by=by, data={"message": message.pk}, message=message)
     if ticket.status == Ticket.Status.SOLVED:
-        events.record(ticket, Event.Kind.REOPENED, by=by, data={"from": ticket.status, "message": message.pk})
+        events.record(
+            ticket, Event.Kind.REOPENED, by=by, data={"from": ticket.status, "message": message.pk}, message=message
+        )
         _set_status(ticket, Ticket.Status.OPEN, by=by, record=False)
     elif ticket.status == Ticket.Status.PENDING_CUSTOMER:
         _set_status(ticket, Ticket.Status.OPEN, by=by)
@@ -213,7 +225,7 @@ def customer_reply(
     return message
 
 
-@transaction.atomic
+@transactions.atomic
 def assign(ticket: Ticket, *, to: User, by: User | None, reason: str = "", data: dict | None = None) -> Ticket:
     """Give a ticket to an agent of its team. Taking it from the queue is an assignment; taking it
     from another agent is a hand-off and needs a reason (see transfer). `by` None is the system
@@ -233,7 +245,7 @@ def assign(ticket: Ticket, *, to: User, by: User | None, reason: str = "", data:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def transfer(
     ticket: Ticket, *, by: User, reason: str, to_team: Team | None = None, to_owner: User | None = None, note: str = ""
 ) -> Ticket:
@@ -292,7 +304,7 @@ def _check_status_change(ticket: Ticket, status: str, *, by: User | None) -> Non
         hooks.check_status(ticket, status, by)
 
 
-@transaction.atomic
+@transactions.atomic
 def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
     ticket = _locked(ticket)
     if ticket.status == status:
@@ -302,7 +314,7 @@ def change_status(ticket: Ticket, *, status: str, by: User) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def change_priority(ticket: Ticket, *, priority: int, by: User) -> Ticket:
     if priority not in Ticket.Priority.values:
         raise ValidationError(_("Unknown priority: %(priority)s.") % {"priority": priority})
@@ -335,7 +347,7 @@ def _apply_tags(ticket: Ticket, names: list[str], *, by: User | None, record: bo
     return True
 
 
-@transaction.atomic
+@transactions.atomic
 def set_tags(ticket: Ticket, *, tags: Iterable[str], by: User) -> Ticket:
     ticket = _locked(ticket)
     # The same tags again change nothing: no event, and the ticket does not look recently updated.
@@ -344,7 +356,7 @@ def set_tags(ticket: Ticket, *, tags: Iterable[str], by: User) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def set_fields(ticket: Ticket, *, values: dict, by: User) -> Ticket:
     """Set custom field values by key. Unknown keys and bad values are refused, nothing saved."""
     definitions = {field.key: field for field in CustomField.objects.all()}
@@ -366,7 +378,7 @@ def set_fields(ticket: Ticket, *, values: dict, by: User) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@transactions.atomic
 def merge(ticket: Ticket, *, into: Ticket, by: User) -> Ticket:
     """Fold `ticket` into `into`. Both keep their messages and events; the timeline of the survivor
     shows everything, and the merged ticket points to it and is closed."""

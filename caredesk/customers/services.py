@@ -1,18 +1,42 @@
 """Writes for customers: find or make a customer from what they told us."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 
 from .models import Customer, Organisation
 
 
+@dataclass
+class _Known:
+    customers: dict[str, Customer | None]  # address -> its customer, None: it had none when read
+    organisations: dict[str, Organisation | None]  # domain -> the organisation a new customer joins
+
+
+_known: ContextVar[_Known | None] = ContextVar("caredesk_known_customers", default=None)
+
+
 def customer_for_email(email: str, *, name: str = "") -> Customer:
     """The customer with this address, made if new. Names are kept as first given."""
     email = email.strip().lower()
-    customer = Customer.objects.filter(email=email).select_related("organisation").first()
-    if customer:
-        return customer
     domain = email.rsplit("@", 1)[-1]
-    organisation = Organisation.objects.filter(domain=domain).first() if domain else None
+    known = _known.get()
+    if known is not None and email in known.customers:
+        if (customer := known.customers[email]) is not None:
+            return customer
+        # Made below. The next email from the address reads it: the savepoint making it may yet be undone.
+        del known.customers[email]
+    else:
+        customer = Customer.objects.filter(email=email).select_related("organisation").first()
+        if customer:
+            return customer
+    if known is not None and domain in known.organisations:
+        organisation = known.organisations[domain]
+    else:
+        organisation = Organisation.objects.filter(domain=domain).first() if domain else None
     try:
         with transaction.atomic():
             return Customer.objects.create(
@@ -20,3 +44,32 @@ def customer_for_email(email: str, *, name: str = "") -> Customer:
             )
     except IntegrityError:  # made by a concurrent request a moment ago
         return Customer.objects.get(email=email)
+
+
+@contextmanager
+def known(emails: Iterable[str]) -> Iterator[None]:
+    """Inside, customer_for_email answers for these addresses without a query of its own: their customers
+    (with organisations), and the organisations of the domains of those who have none yet, are read here in
+    two queries (for a batch of inbound email). Call forget() when a customer read here may have changed
+    in the database (a bounce marked it, a savepoint that changed it was undone)."""
+    addresses = {email.strip().lower() for email in emails}
+    found = {customer.email: customer for customer in Customer.objects.filter(email__in=addresses).select_related("organisation")}
+    customers = {address: found.get(address) for address in addresses}
+    domains = {address.rsplit("@", 1)[-1] for address, customer in customers.items() if customer is None} - {""}
+    organisations: dict[str, Organisation | None] = dict.fromkeys(domains)
+    if domains:
+        for organisation in Organisation.objects.filter(domain__in=domains):  # by name: the first one wins
+            if organisations[organisation.domain] is None:
+                organisations[organisation.domain] = organisation
+    token = _known.set(_Known(customers, organisations))
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def forget() -> None:
+    """Inside known(): drop what it read; customer_for_email reads the database again."""
+    if (current := _known.get()) is not None:
+        current.customers.clear()
+        current.organisations.clear()

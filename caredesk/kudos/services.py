@@ -50,14 +50,20 @@ SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 def on_event(event: Event) -> None:
     """hooks.on_event listener: a customer's first message or reply that praises is routed after commit.
-    The classifier is pure Python and fast, so the message is read here and only praise costs a task:
-    most messages are not compliments, and a task each would double the worker's load on busy mail."""
+    The classifier is pure Python and fast, so the message is classified here and only praise costs a task:
+    most messages are not compliments, and a task each would double the worker's load on busy mail. The
+    message just written comes with the event (events.record); one recorded without it is read."""
     if event.kind not in (Event.Kind.CREATED, Event.Kind.CUSTOMER_REPLIED) or hooks.replaying_history():
         return
     message_id = (event.data or {}).get("message")
     if not message_id:
         return
-    body = Message.objects.filter(pk=message_id, kind=Message.Kind.CUSTOMER).values_list("body_text", flat=True).first()
+    if event.message is not None and event.message.pk == message_id:
+        body = event.message.body_text if event.message.kind == Message.Kind.CUSTOMER else None
+    else:
+        body = (
+            Message.objects.filter(pk=message_id, kind=Message.Kind.CUSTOMER).values_list("body_text", flat=True).first()
+        )
     result = classify(body) if body else None
     if result is not None and result.kind in ("compliment", "mixed") and result.strong:
         from . import tasks

@@ -1,24 +1,40 @@
 """What several inbound emails processed in one transaction share (services.process_batch).
 
 Inside `scope()`:
-- the acknowledgements' sends are collected and queued as ONE send task when the batch ends, instead of a
-  send task each (outbox.queue asks `collect_send`);
+- the acknowledgements are held (`hold`) and stored together in one INSERT when the batch ends
+  (acknowledgements.store_held), and their sends are collected and queued as ONE send task, instead of a
+  send task each (outbox asks `collect_send`);
+- the loop breaker counts the automatic answers of the batch's senders (`senders`) once, at the batch's first
+  acknowledgement (`answered`), and adds the ones held;
+- the tickets its emails answer are looked up together at its start (`threads`);
 - values that cannot change within the batch's transaction and are asked for once per email (the team's
-  acknowledgement wording, its mailbox address) are read once (`memo`).
+  acknowledgement wording, its mailbox address, the service policies) are read once: the batch is a
+  caredesk.system.memo scope.
 Outside a scope everything works one email at a time, as before.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+
+from caredesk.system import memo
+
+from .models import OutboundEmail
 
 
 @dataclass
 class Batch:
     sends: list[int] = field(default_factory=list)
-    values: dict[tuple, Any] = field(default_factory=dict)
+    held: list[OutboundEmail] = field(default_factory=list)
+    # The From addresses (lower case) of the batch's emails, and the automatic answers each had in the last
+    # hour before the batch, read at its first acknowledgement (acknowledgements.automatic_answers_in_the_last_hour).
+    senders: set[str] = field(default_factory=set)
+    answered: dict[str, int] | None = None
+    # The Message-IDs of the batch's emails, and the tickets of the ids they name first in their thread
+    # headers, read at the batch's start (queries.ticket_replied_to).
+    message_ids: set[str] = field(default_factory=set)
+    threads: dict = field(default_factory=dict)
 
 
 _current: ContextVar[Batch | None] = ContextVar("caredesk_mail_batch", default=None)
@@ -33,7 +49,8 @@ def scope() -> Iterator[Batch]:
     batch = Batch()
     token = _current.set(batch)
     try:
-        yield batch
+        with memo.scope():
+            yield batch
     finally:
         _current.reset(token)
 
@@ -47,10 +64,15 @@ def collect_send(outbound_id: int) -> bool:
     return True
 
 
-def memo(key: tuple, compute: Callable[[], Any]) -> Any:
-    """compute(), once per batch for `key`; every time outside a batch."""
+
+def current() -> Batch | None:
+    return _current.get()
+
+
+def hold(outbound: OutboundEmail) -> bool:
+    """Inside a batch: keep the email (not stored yet) to be stored with the batch's others at its end, and
+    return True. Outside: False, and the caller stores it itself."""
     if (batch := _current.get()) is None:
-        return compute()
-    if key not in batch.values:
-        batch.values[key] = compute()
-    return batch.values[key]
+        return False
+    batch.held.append(outbound)
+    return True

@@ -7,6 +7,7 @@ when the customer writes to us from that address again: it works.
 """
 
 from caredesk.conversations.models import Ticket
+from caredesk.customers import services as customers
 from caredesk.customers.models import Customer
 from caredesk.system import clock
 
@@ -41,6 +42,7 @@ def record_bounce(inbound: InboundEmail, bounce: Bounce) -> Ticket | None:
             addresses = {outbound.to.lower()}
     if addresses:
         Customer.objects.filter(email__in=addresses).update(email_failing_since=clock.now(), email_failure=reason)
+        customers.forget()  # a batch's customers read before this one was marked are stale
     return outbound.ticket if outbound is not None else None
 
 

@@ -37,6 +37,7 @@ from caredesk.notifications.rendering import render_text
 from caredesk.notifications.rendering import wording as wording_of
 from caredesk.notifications.values import absolute, for_ticket, person
 from caredesk.system import clock
+from caredesk.system.memo import memo
 from caredesk.system.queue import later
 
 from . import batch, parsing, queries, tasks
@@ -76,7 +77,7 @@ def reply_address(ticket: Ticket | None) -> str:
     """The address a customer's answer should go to so that it comes back to this ticket's desk: the
     ticket team's mailbox, else CAREDESK_EMAIL_REPLY_TO, else DEFAULT_FROM_EMAIL."""
     team = ticket.team if ticket is not None else None
-    team_address = batch.memo(("mailbox address", team and team.pk), lambda: queries.mailbox_address_of(team))
+    team_address = memo(("mailbox address", team and team.pk), lambda: queries.mailbox_address_of(team))
     return team_address or getattr(settings, "CAREDESK_EMAIL_REPLY_TO", "") or settings.DEFAULT_FROM_EMAIL
 
 
@@ -101,9 +102,45 @@ def queue(
 ) -> OutboundEmail:
     """Store one email and queue its sending, in the caller's transaction. Plain text is required; the
     HTML part is made from it when not given. Raises ValidationError (nothing stored) without an address."""
+    outbound = compose(
+        kind=kind, to=to, subject=subject, body_text=body_text, body_html=body_html, ticket=ticket,
+        desk_message=desk_message, reply_to=reply_to, in_reply_to=in_reply_to, references=references,
+    )
+    outbound.save(force_insert=True)
+    attachments = list(attachments)
+    if attachments:  # .set([]) would still read the (empty) current set
+        outbound.attachments.set(attachments)
+    _queue_send(outbound)
+    return outbound
+
+
+def queue_many(emails: list[OutboundEmail]) -> list[OutboundEmail]:
+    """Store emails made by `compose` in one INSERT and queue their sending, in the caller's transaction
+    (the acknowledgements of a batch of inbound email). No savepoint of its own: the caller decides what a
+    failure undoes."""
+    OutboundEmail.objects.bulk_create(emails)
+    for outbound in emails:
+        _queue_send(outbound)
+    return emails
+
+
+def compose(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    ticket: Ticket | None = None,
+    desk_message: Message | None = None,
+    reply_to: str = "",
+    in_reply_to: str = "",
+    references: Sequence[str] = (),
+) -> OutboundEmail:
+    """The email `queue` stores, not stored yet. Raises ValidationError without an address."""
     if "@" not in parseaddr(to)[1]:
         raise ValidationError(f"Cannot email {to or 'nobody'}: that is no email address.")
-    outbound = OutboundEmail.objects.create(
+    return OutboundEmail(
         kind=kind,
         ticket=ticket,
         desk_message=desk_message,
@@ -117,11 +154,6 @@ def queue(
         body_text=body_text,
         body_html=body_html or linebreaks(escape(body_text)),
     )
-    attachments = list(attachments)
-    if attachments:  # .set([]) would still read the (empty) current set
-        outbound.attachments.set(attachments)
-    _queue_send(outbound)
-    return outbound
 
 
 def queue_reply(message: Message) -> OutboundEmail:

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Subquery
 from caredesk.accounts.models import Team
 from caredesk.conversations.models import Ticket
 
+from . import batch
 from .models import InboundEmail, Mailbox, OutboundEmail
 from .parsing import Parsed
 
@@ -87,26 +88,53 @@ def ticket_replied_to(parsed: Parsed) -> Ticket | None:
     return _by_thread_headers(parsed) or _by_subject_token(parsed)
 
 
+def thread_ids(parsed: Parsed) -> list[str]:
+    """The Message-IDs an email's thread headers name, in the order they are tried: In-Reply-To, then
+    References newest first."""
+    return list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))
+
+
+def tickets_by_message_id(message_ids: Iterable[str]) -> dict[str, Ticket]:
+    """The ticket each of these Message-IDs names, as the thread headers are read (ticket_replied_to), in
+    three queries: a batch of inbound email reads those its emails name first once, at its start
+    (batch.Batch.threads)."""
+    found = _ticket_ids_named(list(set(message_ids) - {""}))
+    tickets = Ticket.objects.in_bulk(set(found.values())) if found else {}
+    return {message_id: tickets[pk] for message_id, pk in found.items() if pk in tickets}
+
+
 def _by_thread_headers(parsed: Parsed) -> Ticket | None:
-    wanted = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))
+    wanted = thread_ids(parsed)
     if not wanted:
         return None
-    # What we sent is what most replies name. Only email a customer got counts: an agent answering a
-    # notification must not write into the ticket as if they were the customer.
-    found = dict(
-        OutboundEmail.objects.filter(message_id__in=wanted, ticket__isnull=False, kind__in=CUSTOMER_KINDS)
-        .values_list("message_id", "ticket_id")
-    )
-    found |= dict(
-        InboundEmail.objects.filter(message_id__in=wanted, desk_message__isnull=False)
-        .exclude(message_id="")
-        .order_by("received_at", "pk")
-        .values_list("message_id", "desk_message__ticket_id")
-    )
+    # In a batch, the id an email names first was looked up for the whole batch at its start. Looked up
+    # again: an id not found then, and one that an email of the batch carries (processed earlier in the
+    # batch, it may name a ticket now).
+    current = batch.current()
+    if current is not None and wanted[0] in current.threads and wanted[0] not in current.message_ids:
+        return current.threads[wanted[0]]
+    found = _ticket_ids_named(wanted)
     for message_id in wanted:
         if message_id in found:
             return Ticket.objects.get(pk=found[message_id])
     return None
+
+
+def _ticket_ids_named(message_ids: list[str]) -> dict[str, int]:
+    """Message-ID -> the ticket of the email we received or sent with it."""
+    # What we sent is what most replies name. Only email a customer got counts: an agent answering a
+    # notification must not write into the ticket as if they were the customer.
+    found = dict(
+        OutboundEmail.objects.filter(message_id__in=message_ids, ticket__isnull=False, kind__in=CUSTOMER_KINDS)
+        .values_list("message_id", "ticket_id")
+    )
+    found |= dict(
+        InboundEmail.objects.filter(message_id__in=message_ids, desk_message__isnull=False)
+        .exclude(message_id="")
+        .order_by("received_at", "pk")
+        .values_list("message_id", "desk_message__ticket_id")
+    )
+    return found
 
 
 def original_in_flight(parsed: Parsed) -> bool:

@@ -10,6 +10,7 @@ import hashlib
 import html
 import logging
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import PurePath
@@ -30,8 +31,8 @@ from caredesk.conversations import attachments as attachment_store
 from caredesk.conversations import hooks
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
-from caredesk.customers.services import customer_for_email
-from caredesk.system import clock
+from caredesk.customers import services as customers
+from caredesk.system import clock, transactions
 from caredesk.system.queue import later, suppressed
 
 from . import acknowledgements, batch, delivery, parsing, queries, tasks
@@ -146,7 +147,9 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
     claimed: list[InboundEmail] = []
     try:
         # The reports rollup folds the batch's events once, at its end (hooks.deferred), in its transaction.
-        with transaction.atomic(), batch.scope() as current, hooks.deferred():
+        # All or nothing: the desk's services inside take no savepoints of their own; each email of a batch
+        # has one (_process_one), and a batch that fails as a whole is processed again email by email.
+        with transactions.all_or_nothing(), batch.scope() as current, hooks.deferred():
             claimed = _claim(claims, wait=wait, limit=limit)
             # The tickets are indexed here, once each, when the batch ends, rather than by a task per change:
             # this already runs in the background, and the search documents commit with the messages.
@@ -154,11 +157,22 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
                 if len(claimed) == 1:  # alone, the batch's transaction is the email's: no savepoint needed
                     _process_claimed(claimed[0])
                 else:
-                    claimed = [_process_one(inbound) for inbound in claimed]
+                    # Parsed first, so that the customers of all senders are read in two queries, not two
+                    # each, the loop breaker's counts of their automatic answers in one, and the tickets
+                    # they answer in three.
+                    parsed = _parse_all(claimed)
+                    current.senders = _senders(parsed.values())
+                    current.message_ids = {inbound.message_id for inbound in claimed} - {""}
+                    current.threads = queries.tickets_by_message_id(
+                        ids[0] for email in parsed.values() if (ids := queries.thread_ids(email))
+                    )
+                    with customers.known(current.senders):
+                        claimed = [_process_one(inbound, parsed.get(inbound.pk)) for inbound in claimed]
             if len(claimed) > 1:
                 finished = [inbound.pk for inbound in claimed if inbound.status != InboundEmail.Status.STORED]
                 _drop_redundant_tasks(finished)
-            # The acknowledgements of the batch: one task sends them all, after commit.
+            # The acknowledgements of the batch, stored together; one task sends them all, after commit.
+            acknowledgements.store_held(current.held)
             if len(current.sends) == 1:
                 later(tasks.send_email, outbound_id=current.sends[0])
             elif current.sends:
@@ -221,21 +235,50 @@ def _claim(claims, *, wait: bool, limit: int) -> list[InboundEmail]:
     return [emails[pk] for pk in kept]
 
 
-def _process_claimed(inbound: InboundEmail) -> None:
+def _parse_all(emails: list[InboundEmail]) -> dict[int, parsing.Parsed]:
+    """The emails parsed, by id. One that cannot be parsed is left out: it fails in its own savepoint."""
+    parsed = {}
+    for inbound in emails:
+        try:
+            parsed[inbound.pk] = parsing.parse(bytes(inbound.raw))
+        except Exception:  # noqa: BLE001 - parsed again by _process, which records the error
+            pass
+    return parsed
+
+
+def _senders(emails: Iterable[parsing.Parsed]) -> set[str]:
+    """The addresses (lower case) of the emails that will be made messages (not bounces or auto-replies)
+    and can be."""
+    senders = set()
+    for parsed in emails:
+        if parsed.bounce is None and not parsed.auto_reply:
+            try:
+                senders.add(_sender_of(parsed).strip().lower())
+            except ValidationError:
+                pass
+    return senders
+
+
+def _process_claimed(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> None:
     if inbound.quiet:
-        _process_quietly(inbound)
+        _process_quietly(inbound, parsed)
     else:
-        _process(inbound)
+        _process(inbound, parsed)
 
 
-def _process_one(inbound: InboundEmail) -> InboundEmail:
+def _process_one(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> InboundEmail:
     """One email of a batch, in a savepoint; returns it as it now is. On an error it is FAILED with the
     error kept and nothing else written (see _handle_failure)."""
+    current = batch.current()
+    held = len(current.held)
     try:
-        with transaction.atomic():
-            _process_claimed(inbound)
+        with transactions.all_or_nothing():  # the email's savepoint, shared by the services it calls
+            _process_claimed(inbound, parsed)
         return inbound
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email must stay stored and retryable
+        del current.held[held:]  # its acknowledgement, if it got that far, acknowledges nothing now
+        # Customers read for the batch may have been changed by the undone work (customers.known).
+        customers.forget()
         return _handle_failure(inbound, error)
 
 
@@ -282,15 +325,17 @@ def _is_lock_conflict(error: Exception) -> bool:
     return isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) in ("40P01", "40001")
 
 
-def _process_quietly(inbound: InboundEmail) -> None:
+def _process_quietly(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> None:
     """Process old mail without queueing anything (acknowledgements, notifications, automations). The one
     queued job history needs as well, the ticket's search document, process() does inline."""
     with suppressed():
-        _process(inbound)
+        _process(inbound, parsed)
 
 
-def _process(inbound: InboundEmail) -> None:
-    parsed = parsing.parse(bytes(inbound.raw))
+def _process(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> None:
+    """`parsed`: the email parsed already (a batch parses its emails first), else it is parsed here."""
+    if parsed is None:
+        parsed = parsing.parse(bytes(inbound.raw))
     inbound.attempts += 1
     inbound.processed_at = clock.now()
     if parsed.bounce is not None:
@@ -308,7 +353,7 @@ def _process(inbound: InboundEmail) -> None:
         # out-of-office is how two desks end up mailing each other forever.
         _record_machine_mail(inbound, InboundEmail.Status.AUTO_REPLY, queries.ticket_replied_to(parsed))
         return
-    customer = customer_for_email(_sender_of(parsed), name=parsed.from_name)
+    customer = customers.customer_for_email(_sender_of(parsed), name=parsed.from_name)
     delivery.address_works(customer)
     accepted, skipped = _acceptable_files(parsed.attachments)
     files = [upload for _, upload in accepted]
@@ -332,7 +377,7 @@ def _process(inbound: InboundEmail) -> None:
             Message.objects.filter(ticket_id=message.ticket_id, pk__lt=message.pk).exists()
         )
     else:
-        ticket = conversations.open_ticket(
+        message = conversations.open_ticket_with_message(
             customer=customer,
             subject=parsed.subject or "(no subject)",
             body=body,
@@ -341,7 +386,7 @@ def _process(inbound: InboundEmail) -> None:
             channel=Ticket.Channel.EMAIL,
             files=files,
         )
-        message = Message.objects.filter(ticket=ticket).order_by("pk").first()
+        ticket = message.ticket
         started = True
     _finish_message(message, parsed, accepted=[attachment for attachment, _ in accepted])
     inbound.desk_message = message

@@ -236,6 +236,7 @@ def on_events(events: list[Event]) -> None:
     for ticket in Ticket.objects.filter(pk__in=missing):
         states[ticket.pk] = state_from_ticket(ticket)
     known = set(states) - missing  # rows that exist already
+    before = {pk: _values(states[pk]) for pk in known}
     calendars = Calendars()
     facts: list[tuple[int, Fact]] = []
     for event in sorted(wanted, key=lambda e: e.pk):
@@ -243,17 +244,31 @@ def on_events(events: list[Event]) -> None:
         if state is not None:
             states[event.ticket_id] = state
         facts += [(event.ticket_id, fact) for fact in new]
-    _save_states(states, known)
+    _save_states(states, before)
     if facts:
         _apply(facts)
 
 
-def _save_states(states: dict[int, TicketState], known: set[int]) -> None:
-    fields = ["team_id", "owner_id", "channel", "created_at", "first_reply_at", "waiting_since", "is_open", "transfers"]
-    existing = [state for pk, state in states.items() if pk in known]
-    if existing:
-        TicketState.objects.bulk_update(existing, fields)
-    added = [state for pk, state in states.items() if pk not in known]
+STATE_FIELDS = ("team_id", "owner_id", "channel", "created_at", "first_reply_at", "waiting_since", "is_open", "transfers")
+
+
+def _values(state: TicketState) -> tuple:
+    return tuple(getattr(state, name) for name in STATE_FIELDS)
+
+
+def _save_states(states: dict[int, TicketState], before: dict[int, tuple]) -> None:
+    """Insert the new states, and update the stored ones (`before`: their values as read) that changed, in
+    the fields that changed: many events change nothing here (a customer writing again before anyone
+    answered), and bulk_update's CASE per row and field costs more to build than the folding itself."""
+    changed: dict[tuple[str, ...], list[TicketState]] = {}
+    for pk, old in before.items():
+        state = states[pk]
+        fields = tuple(name for name, value in zip(STATE_FIELDS, old) if getattr(state, name) != value)
+        if fields:
+            changed.setdefault(fields, []).append(state)
+    for fields, group in changed.items():
+        TicketState.objects.bulk_update(group, list(fields))
+    added = [state for pk, state in states.items() if pk not in before]
     if added:
         TicketState.objects.bulk_create(added, ignore_conflicts=False)
 

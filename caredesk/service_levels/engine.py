@@ -26,6 +26,7 @@ from caredesk.calendars import business_time
 from caredesk.calendars.services import calendar_for
 from caredesk.conversations import events
 from caredesk.conversations.models import Event, Ticket
+from caredesk.system.memo import memo
 from caredesk.system.queue import later
 
 from .models import Policy, Target
@@ -42,8 +43,12 @@ CLOSING = (Ticket.Status.SOLVED, Ticket.Status.CLOSED)
 
 
 def enabled_policies() -> list[Policy]:
-    """Enabled policies in order, with their teams (two queries)."""
-    return list(Policy.objects.filter(enabled=True).order_by("position", "pk").prefetch_related("teams"))
+    """Enabled policies in order, with their teams (two queries). Read once per batch of inbound email
+    (caredesk.system.memo): the next batch sees an admin's edit."""
+    return memo(
+        ("service_levels", "enabled policies"),
+        lambda: list(Policy.objects.filter(enabled=True).order_by("position", "pk").prefetch_related("teams")),
+    )
 
 
 def matches(policy: Policy, ticket: Ticket, *, priority: int | None = None) -> bool:

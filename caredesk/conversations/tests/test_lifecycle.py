@@ -44,6 +44,13 @@ def test_customer_reply_to_a_closed_ticket_opens_a_follow_up(ticket, alice, migg
     assert message.ticket.events.filter(data__follow_up_of=ticket.pk).exists()
 
 
+def test_opening_a_ticket_with_its_message_hands_back_the_first_message_of_the_new_ticket(miggins, billing):
+    message = services.open_ticket_with_message(customer=miggins, subject="Pies", body="Twelve pies, none came.", team=billing)
+    ticket = Ticket.objects.get()
+    assert (message.pk, message.ticket.pk, message.body_text) == (ticket.messages.get().pk, ticket.pk, "Twelve pies, none came.")
+    assert ticket.events.get(kind=Event.Kind.CREATED).data["message"] == message.pk
+
+
 def test_reply_task_sends_once_even_if_run_twice(ticket, alice, miggins):
     from caredesk.conversations import tasks
 

@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from caredesk.accounts.models import Membership, User
 from caredesk.conversations import hooks
 from caredesk.conversations import services as desk
-from caredesk.conversations.models import Event
+from caredesk.conversations.models import Event, Message
 from caredesk.kudos import services, tasks
 from caredesk.kudos.models import Kudos
 from caredesk.mail.models import OutboundEmail
@@ -41,6 +41,29 @@ def test_a_new_ticket_queues_its_first_message(ticket_factory, miggins, billing)
     with DATABASE_TASKS:
         ticket = ticket_factory.create(customer=miggins, team=billing, body="Bob was so helpful last week.")
     assert _queued_messages() == [ticket.messages.get().pk]
+
+
+def test_the_hook_classifies_the_message_that_comes_with_the_event_without_reading_it(
+    ticket, miggins, django_assert_num_queries
+):
+    with DATABASE_TASKS:
+        message = desk.customer_reply(ticket, customer=miggins, body="Where is my parcel?")
+    event = ticket.events.get(kind=Event.Kind.CUSTOMER_REPLIED)
+    event.message = Message(pk=message.pk, kind=Message.Kind.CUSTOMER, body_text="Alice was brilliant, thank you!")
+    with DATABASE_TASKS, django_assert_num_queries(1):  # the task row
+        services.on_event(event)
+    assert _queued_messages() == [message.pk]
+
+
+def test_the_hook_reads_the_message_of_an_event_that_came_without_it(ticket, miggins):
+    with DATABASE_TASKS:
+        message = desk.customer_reply(ticket, customer=miggins, body="Alice was brilliant, thank you!")
+    DBTaskResult.objects.all().delete()
+    event = ticket.events.get(kind=Event.Kind.CUSTOMER_REPLIED)
+    assert event.message is None
+    with DATABASE_TASKS:
+        services.on_event(event)
+    assert _queued_messages() == [message.pk]
 
 
 def test_replayed_history_queues_nothing(ticket, miggins):

@@ -88,6 +88,56 @@ def test_the_loop_breaker_stops_automatic_answers_after_three_an_hour(billing, s
     assert len(acknowledgements_sent()) == 3
 
 
+def test_in_a_batch_the_loop_breaker_counts_the_answers_of_the_hour_and_those_the_batch_holds(billing, settings):
+    settings.CAREDESK_EMAIL_AUTO_ANSWERS_PER_HOUR = 3
+    robot = "Robot Desk <Help@Other-Desk.example>"
+    services.receive(eml(sender=robot, subject="Ticket 0 opened"), source="ingest", team=billing)
+    for number in range(1, 5):
+        services.store(eml(sender=robot, subject=f"Ticket {number} opened"), source="smtp", team=billing)
+    services.store(eml(sender="someone@example.com", subject="Pies"), source="smtp", team=billing)
+    done = services.process_batch(limit=10)
+    assert [inbound.status for inbound in done] == ["processed"] * 5
+    assert [(ack.to, ack.ticket.subject) for ack in acknowledgements_sent()] == [
+        ("help@other-desk.example", "Ticket 0 opened"),
+        ("help@other-desk.example", "Ticket 1 opened"),
+        ("help@other-desk.example", "Ticket 2 opened"),
+        ("someone@example.com", "Pies"),
+    ]
+
+
+def test_the_acknowledgement_of_an_email_undone_after_it_was_made_is_not_stored(billing, monkeypatch):
+    real_acknowledge = acknowledgements.acknowledge
+
+    def acknowledge_then_fail(ticket, **kwargs):
+        real_acknowledge(ticket, **kwargs)
+        if ticket.subject == "Doomed":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(acknowledgements, "acknowledge", acknowledge_then_fail)
+    for number, subject in enumerate(["Pies", "Doomed", "Jam"]):
+        services.store(eml(sender=f"c{number}@example.com", subject=subject), source="smtp", team=billing)
+    assert [inbound.status for inbound in services.process_batch(limit=10)] == ["processed", "failed", "processed"]
+    assert [ack.ticket.subject for ack in acknowledgements_sent()] == ["Pies", "Jam"]
+
+
+def test_a_batch_whose_acknowledgements_cannot_be_stored_together_stores_them_one_by_one(billing, monkeypatch, caplog):
+    from caredesk.mail import outbox
+
+    real_queue_many = outbox.queue_many
+
+    def refuse_bad(emails):  # as the database refuses a row it cannot take, and the INSERT with it
+        if any(email.ticket.subject == "Bad" for email in emails):
+            raise RuntimeError("value too long")
+        return real_queue_many(emails)
+
+    monkeypatch.setattr(outbox, "queue_many", refuse_bad)
+    for number, subject in enumerate(["Pies", "Bad", "Jam"]):
+        services.store(eml(sender=f"c{number}@example.com", subject=subject), source="smtp", team=billing)
+    assert [inbound.status for inbound in services.process_batch(limit=10)] == ["processed"] * 3
+    assert [ack.ticket.subject for ack in acknowledgements_sent()] == ["Pies", "Jam"]
+    assert "no acknowledgement for ticket" in caplog.text
+
+
 def test_an_acknowledgement_that_cannot_be_made_never_costs_the_email_its_ticket(billing, caplog):
     EmailTemplate.objects.create(kind=Kind.ACKNOWLEDGEMENT, subject="Hello", body="{% include 'missing.txt' %}")
     inbound, _ = services.receive(eml(), source="ingest", team=billing)

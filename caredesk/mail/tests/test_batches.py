@@ -8,13 +8,16 @@ from django.db import OperationalError, connection, connections, transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from caredesk.conversations import search
+from caredesk.conversations import hooks, search
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Message, Ticket
+from caredesk.customers.models import Customer
 from caredesk.mail import parsing, services, tasks
 from caredesk.mail.models import InboundEmail, OutboundEmail
+from caredesk.system import clock
 from caredesk.system.queue import later
 
+from .corpus import senders
 from .mails import eml
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
@@ -53,15 +56,15 @@ def test_a_batch_processes_every_waiting_email_and_one_that_fails_leaves_the_oth
 @pytest.fixture
 def doomed_fails(monkeypatch):
     """Opening a ticket called "Doomed" fails after the ticket was written: its email's savepoint is undone."""
-    real_open_ticket = conversations.open_ticket
+    real_open_ticket = conversations.open_ticket_with_message
 
     def open_then_fail(**kwargs):
-        ticket = real_open_ticket(**kwargs)
-        if ticket.subject == "Doomed":
+        message = real_open_ticket(**kwargs)
+        if message.ticket.subject == "Doomed":
             raise RuntimeError("disk full")
-        return ticket
+        return message
 
-    monkeypatch.setattr(conversations, "open_ticket", open_then_fail)
+    monkeypatch.setattr(conversations, "open_ticket_with_message", open_then_fail)
 
 
 def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_goes_on(billing, doomed_fails):
@@ -151,14 +154,14 @@ def test_an_email_caught_in_a_deadlock_stays_stored_and_is_queued_again(database
     class Deadlock(Exception):
         sqlstate = "40P01"
 
-    real_open_ticket = conversations.open_ticket
+    real_open_ticket = conversations.open_ticket_with_message
 
     def open_or_deadlock(**kwargs):
         if kwargs["subject"] == "Unlucky":
             raise OperationalError("deadlock detected") from Deadlock()
         return real_open_ticket(**kwargs)
 
-    monkeypatch.setattr(conversations, "open_ticket", open_or_deadlock)
+    monkeypatch.setattr(conversations, "open_ticket_with_message", open_or_deadlock)
     emails = stored(billing, "Pies", "Unlucky", "Jam")
     for inbound in emails:
         later(tasks.process_inbound, inbound_id=inbound.pk)
@@ -214,3 +217,129 @@ def test_a_reply_whose_original_another_worker_is_processing_waits_for_it_instea
     original.refresh_from_db()
     reply.refresh_from_db()
     assert (reply.status, reply.ticket_id, reply.started_ticket) == ("processed", original.ticket_id, False)
+
+
+def test_service_policies_and_routing_are_read_once_a_batch_and_an_admins_change_counts_from_the_next(
+    billing, ada, alice, bob, database_tasks
+):
+    """The policies and whether the team routes are read once per batch (caredesk.system.memo), not once
+    per email; a policy made or routing turned on between two batches applies to the second one."""
+    from caredesk.assignment.models import TeamRouting
+    from caredesk.service_levels import services as service_levels
+    from caredesk.service_levels.models import Target
+
+    stored(billing, "Pies", "Jam")
+    services.process_batch(limit=10)
+    assert not Target.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path="caredesk.assignment.tasks.route_ticket").exists()
+    service_levels.save_policy(
+        None, by=ada, name="Standard", teams=[billing], first_reply_minutes=60, next_reply_minutes=None,
+        resolution_minutes=None,
+    )
+    TeamRouting.objects.create(team=billing, mode=TeamRouting.Mode.ROUND_ROBIN)
+    for number in range(2):
+        services.store(eml(subject=f"Later {number}", sender=f"later{number}@example.com"), source="smtp", team=billing)
+    done = services.process_batch(limit=10)
+    later_tickets = {inbound.ticket_id for inbound in done}
+    assert set(Target.objects.values_list("ticket_id", flat=True)) == later_tickets
+    routed = DBTaskResult.objects.filter(task_path="caredesk.assignment.tasks.route_ticket")
+    assert {row.args_kwargs["kwargs"]["ticket_id"] for row in routed} == later_tickets
+
+
+def test_two_emails_of_one_new_sender_in_a_batch_make_one_customer(billing):
+    for subject in ("Pies", "Jam"):
+        services.store(eml(subject=subject, sender="Tom Baker <Tom@Example.com>"), source="smtp", team=billing)
+    done = services.process_batch(limit=10)
+    customer = Customer.objects.get()
+    assert (customer.email, customer.name) == ("tom@example.com", "Tom Baker")
+    assert [(inbound.status, inbound.ticket.customer_id) for inbound in done] == [("processed", customer.pk)] * 2
+
+
+def test_a_customer_who_writes_after_a_bounce_in_the_same_batch_has_a_working_address_again(billing, alice, miggins):
+    ticket = services.receive(eml(subject="Pies"), source="smtp", team=billing)[0].ticket
+    reply = OutboundEmail.objects.get(desk_message=conversations.reply(ticket, by=alice, body="They leave today."))
+    bounce = senders.exim_bounce(recipient="miggins@example.com", diagnostic="550 5.1.1 No such user",
+                                 original_id=reply.message_id, message_id="bounce@mx.example")
+    services.store(bounce, source="smtp", team=billing)
+    services.store(eml(subject="Did you get my email?"), source="smtp", team=billing)
+    assert [inbound.status for inbound in services.process_batch(limit=10)] == ["bounce", "processed"]
+    assert Customer.objects.get(pk=miggins.pk).email_failing_since is None
+
+
+def test_a_customer_whose_first_email_of_a_batch_failed_half_way_has_a_working_address_after_the_second(
+    billing, miggins, doomed_fails
+):
+    Customer.objects.filter(pk=miggins.pk).update(email_failing_since=clock.now(), email_failure="550 No such user")
+    for subject in ("Doomed", "Pies"):
+        services.store(eml(subject=subject), source="smtp", team=billing)
+    assert [inbound.status for inbound in services.process_batch(limit=10)] == ["failed", "processed"]
+    assert Customer.objects.get(pk=miggins.pk).email_failing_since is None
+
+
+@pytest.fixture
+def listener_fails_on_doomed(monkeypatch):
+    """A hook listener raises inside the desk's service, after the ticket, message and event were written:
+    for a ticket called "Doomed" and a reply saying "doomed". The services take no savepoint of their own
+    in a batch (transactions.all_or_nothing): the email's savepoint undoes them."""
+
+    def fail(event):
+        if event.ticket.subject == "Doomed" or (event.message is not None and "doomed" in event.message.body_text):
+            raise RuntimeError("listener failed")
+
+    monkeypatch.setattr(hooks, "_event_listeners", [*hooks._event_listeners, fail])
+
+
+def test_an_email_failing_inside_a_service_leaves_nothing_of_itself_and_the_rest_of_the_batch_stands(
+    billing, listener_fails_on_doomed
+):
+    first = services.receive(eml(message_id="<first@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
+    emails = [
+        services.store(eml(subject=subject, sender=sender, text=text, in_reply_to=in_reply_to), source="smtp", team=billing)[0]
+        for subject, sender, text, in_reply_to in [
+            ("Jam", "jam@example.com", "Where is my jam?", None),
+            ("Doomed", "doomed@example.com", "Hello", None),
+            ("Re: Pies", "miggins@example.com", "This one is doomed.", "<first@mail.example.com>"),
+            ("Re: Pies", "miggins@example.com", "Any news?", "<first@mail.example.com>"),
+        ]
+    ]
+    done = services.process_batch(limit=10)
+    assert [(inbound.pk, inbound.status) for inbound in done] == [
+        (emails[0].pk, "processed"), (emails[1].pk, "failed"), (emails[2].pk, "failed"), (emails[3].pk, "processed"),
+    ]
+    assert {InboundEmail.objects.get(pk=email.pk).error for email in emails[1:3]} == {"RuntimeError: listener failed"}
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Jam", "Pies"]
+    assert list(first.ticket.messages.order_by("pk").values_list("body_text", flat=True))[1:] == ["Any news?"]
+    assert sorted(Customer.objects.values_list("email", flat=True)) == ["jam@example.com", "miggins@example.com"]
+    assert first.ticket.events.filter(kind="customer_replied").count() == 1
+    assert OutboundEmail.objects.filter(kind="acknowledgement").count() == 2  # Pies (alone) and Jam
+
+
+def test_an_email_processed_alone_failing_inside_a_service_leaves_nothing_of_itself(billing, listener_fails_on_doomed):
+    inbound = services.receive(eml(subject="Doomed", sender="doomed@example.com"), source="smtp", team=billing)[0]
+    assert (inbound.status, inbound.error) == ("failed", "RuntimeError: listener failed")
+    assert (Ticket.objects.count(), Message.objects.count(), Customer.objects.count()) == (0, 0, 0)
+
+
+def test_replies_in_a_batch_find_their_tickets_and_one_whose_original_is_in_the_batch_finds_its_new_ticket(billing):
+    old = services.receive(eml(message_id="<old@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
+    for subject, message_id, in_reply_to in [
+        ("Re: Pies", "<r1@mail.example.com>", "<old@mail.example.com>"),
+        ("Jam", "<jam@mail.example.com>", None),
+        ("Re: Jam", "<r2@mail.example.com>", "<jam@mail.example.com>"),
+    ]:
+        services.store(eml(subject=subject, message_id=message_id, in_reply_to=in_reply_to), source="smtp", team=billing)
+    reply, jam, jam_reply = services.process_batch(limit=10)
+    assert (reply.ticket, reply.started_ticket) == (old.ticket, False)
+    assert (jam.started_ticket, jam_reply.ticket, jam_reply.started_ticket) == (True, jam.ticket, False)
+
+
+def test_an_email_naming_a_message_id_an_email_of_its_batch_carries_is_threaded_as_one_by_one(billing):
+    """Two emails with one Message-ID (different bytes): the newest one received names the ticket. An
+    email of the batch answering that id is threaded to the ticket the batch's copy opened, as it would be
+    processed one by one, not to the one read at the batch's start."""
+    first = services.receive(eml(message_id="<dup@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
+    services.store(eml(message_id="<dup@mail.example.com>", subject="Jam", sender="other@example.com"), source="smtp", team=billing)
+    services.store(eml(subject="Re: Jam", sender="other@example.com", in_reply_to="<dup@mail.example.com>"), source="smtp", team=billing)
+    copy, reply = services.process_batch(limit=10)
+    assert copy.ticket != first.ticket
+    assert (reply.ticket, reply.started_ticket) == (copy.ticket, False)

@@ -30,13 +30,13 @@ def test_a_parse_failure_keeps_the_raw_bytes_and_a_retry_after_the_fix_works(bil
 
 
 def test_a_failure_after_the_ticket_was_written_leaves_nothing_half_written(billing, monkeypatch):
-    real_open_ticket = conversations.open_ticket
+    real_open_ticket = conversations.open_ticket_with_message
 
     def open_then_fail(**kwargs):
         real_open_ticket(**kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(conversations, "open_ticket", open_then_fail)
+    monkeypatch.setattr(conversations, "open_ticket_with_message", open_then_fail)
     inbound, outcome = services.receive(eml(sender="arthur@example.com"), source="ingest", team=billing)
     assert (outcome, inbound.status, inbound.error, inbound.ticket) == (Outcome.FAILED, "failed", "RuntimeError: disk full", None)
     assert (Ticket.objects.count(), Message.objects.count(), Customer.objects.count()) == (0, 0, 0)

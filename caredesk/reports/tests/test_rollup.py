@@ -104,6 +104,23 @@ def test_events_the_rollup_does_not_read_cost_no_query(ticket, alice, django_ass
         rollup.on_events([event])
 
 
+def test_an_event_that_changes_no_state_writes_none_and_one_that_does_writes_what_changed(
+    ticket, alice, miggins, django_assert_num_queries
+):
+    """A customer writing again before anyone answered changes nothing the rollup keeps: its state is read,
+    not written. After an agent's reply, it starts the wait for the next one: that field alone is written."""
+    customer_wrote = Event(ticket=ticket, kind=Event.Kind.CUSTOMER_REPLIED, data={}, at=clock.now())
+    with django_assert_num_queries(1):  # the ticket's state
+        rollup.on_events([customer_wrote])
+    services.reply(ticket, by=alice, body="Refunded.")
+    wrote_again = Event(ticket=ticket, kind=Event.Kind.CUSTOMER_REPLIED, data={}, at=clock.now())
+    with django_assert_num_queries(2) as queries:  # the ticket's state, then its waiting_since alone
+        rollup.on_events([wrote_again])
+    assert '"waiting_since" =' in queries.captured_queries[1]["sql"]
+    assert '"team_id" =' not in queries.captured_queries[1]["sql"]
+    assert TicketState.objects.get(ticket_id=ticket.pk).waiting_since == wrote_again.at
+
+
 def test_replayed_history_is_left_to_a_rebuild(ticket_factory, miggins, billing, alice):
     with hooks.history():
         ticket = ticket_factory.create(customer=miggins, team=billing, owner=alice, by=alice)
