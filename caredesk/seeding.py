@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 
 from django.db import connection, transaction
 
@@ -35,6 +36,7 @@ OLD_STATUSES = (("closed", 70), ("solved", 24), ("on_hold", 2), ("pending_custom
 RECENT_STATUSES = (("open", 35), ("pending_customer", 25), ("on_hold", 10), ("solved", 25), ("closed", 5))
 PRIORITIES = ((1, 10), (2, 70), (3, 17), (4, 3))
 CHANNELS = (("email", 50), ("web", 30), ("phone", 15), ("api", 5))
+SQLITE_PARAMETERS = 999  # the most parameters one SQLite statement takes, on any build
 
 
 @dataclass
@@ -131,8 +133,24 @@ class Writer:
                 f'INSERT INTO "{table}" ({names}) SELECT {values} FROM json_each(%s)', [payload]
             )
         else:
-            marks = ", ".join(["%s"] * len(columns))
-            self.cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+            self._insert_sqlite(table, names, len(columns), rows)
+
+    def _insert_sqlite(self, table: str, names: str, width: int, rows: list[tuple]) -> None:
+        """Many rows per INSERT statement. SQLite's cost per statement is larger than its cost per row
+        (for an AUTOINCREMENT table each statement also updates sqlite_sequence): 566,000 events took
+        about twice as long one row per statement. Each statement stays within 999 parameters, the
+        limit of the oldest SQLite builds."""
+        per_statement = max(1, SQLITE_PARAMETERS // width)
+        marks = "(" + ", ".join(["%s"] * width) + ")"
+        values = list(chain.from_iterable(rows))
+        step = per_statement * width
+        whole = len(rows) // per_statement * step
+        insert = f'INSERT INTO "{table}" ({names}) VALUES '
+        if whole:
+            sql = insert + ", ".join([marks] * per_statement)
+            self.cursor.executemany(sql, (values[at : at + step] for at in range(0, whole, step)))
+        if whole < len(values):
+            self.cursor.execute(insert + ", ".join([marks] * (len(rows) % per_statement)), values[whole:])
 
 
 def _table(pairs) -> list:

@@ -196,3 +196,22 @@ def test_a_seed_that_fails_half_way_still_builds_the_indexes_again(monkeypatch):
 def test_a_small_seed_into_a_bigger_desk_keeps_its_indexes_in_place():
     seed(30, seed=14)
     assert "indexes" not in seed(10, seed=15)
+
+
+def test_the_writer_inserts_every_row_in_order_across_many_statements():
+    from datetime import datetime
+
+    from django.db import connection
+
+    from caredesk.customers.models import Customer
+
+    # Two full statements and a rest on SQLite.
+    count = 2 * (seeding.SQLITE_PARAMETERS // len(seeding.CUSTOMER_COLUMNS)) + 3
+    joined = datetime(2025, 3, 1, 9, 30)
+    with connection.cursor() as cursor:
+        writer = seeding.Writer(cursor)
+        ids = writer.ids(Customer, count)
+        rows = [(pk, f"Customer {pk}", f"c{pk}@example.net", "", None, None, "", joined) for pk in ids]
+        writer.insert(Customer, seeding.CUSTOMER_COLUMNS, rows)
+    names = list(Customer.objects.order_by("pk").values_list("pk", "name"))
+    assert names == [(pk, f"Customer {pk}") for pk in ids]
