@@ -215,3 +215,15 @@ def test_the_writer_inserts_every_row_in_order_across_many_statements():
         writer.insert(Customer, seeding.CUSTOMER_COLUMNS, rows)
     names = list(Customer.objects.order_by("pk").values_list("pk", "name"))
     assert names == [(pk, f"Customer {pk}") for pk in ids]
+
+
+def test_the_seed_clock_writes_times_as_django_does_to_the_millisecond():
+    from datetime import datetime, timedelta
+
+    origin = datetime(2024, 2, 27)
+    clock = seeding.Clock(origin, days=5)
+    for milliseconds in (0, 1, 999, 1000, 59_999.9, 86_399_999, 86_400_000, 2 * 86_400_000 + 45_296_250):
+        moment = origin + timedelta(milliseconds=int(milliseconds))
+        assert clock.text(milliseconds) == moment.isoformat(" ")
+    leap_day = datetime(2024, 2, 29, 23, 59, 59, 500_000)
+    assert clock.text(clock.milliseconds(leap_day)) == "2024-02-29 23:59:59.500000"
