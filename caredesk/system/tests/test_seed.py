@@ -227,3 +227,36 @@ def test_the_seed_clock_writes_times_as_django_does_to_the_millisecond():
         assert clock.text(milliseconds) == moment.isoformat(" ")
     leap_day = datetime(2024, 2, 29, 23, 59, 59, 500_000)
     assert clock.text(clock.milliseconds(leap_day)) == "2024-02-29 23:59:59.500000"
+
+
+def _written_document_is_found() -> bool:
+    """Write one ticket's search document the way the services do and search for it."""
+    ticket = Ticket.objects.order_by("pk").first()
+    SearchDocument.objects.filter(ticket=ticket).delete()
+    Ticket.objects.filter(pk=ticket.pk).update(subject="Xylophone delivered broken")
+    search.index(ticket.pk)
+    return list(search.filter_tickets(Ticket.objects.all(), "xylophone").values_list("pk", flat=True)) == [
+        ticket.pk
+    ]
+
+
+def test_search_finds_documents_written_after_a_seed():
+    seed(10, seed=17)
+    assert _written_document_is_found()
+
+
+def test_a_seed_that_fails_while_indexing_leaves_search_working(monkeypatch):
+    insert = seeding.Writer.insert
+
+    def broken(self, model, fields, rows):
+        if model is SearchDocument:
+            raise RuntimeError("disk full")
+        insert(self, model, fields, rows)
+
+    monkeypatch.setattr(seeding.Writer, "insert", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed(10, seed=18)
+    assert not Ticket.objects.exists()  # the batch is undone as a whole
+    monkeypatch.undo()
+    seed(10, seed=19)
+    assert _written_document_is_found()
