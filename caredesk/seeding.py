@@ -270,11 +270,12 @@ def _batch(
             2 * day + random_() * 3 * day,
         )
         squeeze = min(1.0, (horizon - moment) * 0.9 / sum(steps))
-        at, times = moment, [stamp(moment)]
+        at, times = moment, [moment]
         for step in steps:
             at += step * squeeze
-            times.append(stamp(at))
-        created, assigned, replied, answered, settled, closed = times
+            times.append(at)
+        # Text only for the times written: a ticket still open has no settled time, most have no closed.
+        created, replied, answered = stamp(moment), stamp(times[2]), stamp(times[3])
         first, reply, answer = message_ids[3 * index : 3 * index + 3]
         channel = channels[int(random_() * len(channels))]
         events.append(
@@ -287,6 +288,7 @@ def _batch(
             )
         )
         if owner:
+            assigned = stamp(times[1])
             events.append((ticket_id, "assigned", owner, assigned, f'{{"to": {owner}, "team": {team}}}'))
         events.append((ticket_id, "replied", replier, replied, f'{{"message": {reply}}}'))
         if not owner:  # a reply to a ticket still in the queue moves it from new to open
@@ -294,18 +296,18 @@ def _batch(
         events.append((ticket_id, "customer_replied", None, answered, f'{{"message": {answer}}}'))
         updated, solved_at = answered, None
         if status == "solved" or status == "closed":
-            events.append((ticket_id, "status_changed", replier, settled, '{"from": "open", "to": "solved"}'))
-            updated = solved_at = settled
+            updated = solved_at = stamp(times[4])
+            events.append((ticket_id, "status_changed", replier, updated, '{"from": "open", "to": "solved"}'))
             if status == "closed":
+                updated = stamp(times[5])
                 events.append(
-                    (ticket_id, "status_changed", replier, closed, '{"from": "solved", "to": "closed"}')
+                    (ticket_id, "status_changed", replier, updated, '{"from": "solved", "to": "closed"}')
                 )
-                updated = closed
         elif status != "open":
+            updated = stamp(times[4])
             events.append(
-                (ticket_id, "status_changed", replier, settled, f'{{"from": "open", "to": "{status}"}}')
+                (ticket_id, "status_changed", replier, updated, f'{{"from": "open", "to": "{status}"}}')
             )
-            updated = settled
         tickets.append(
             (
                 ticket_id,
