@@ -3,8 +3,8 @@
 The services write one ticket at a time, with a lock and a savepoint per change: right for live use,
 far too slow for the 10^5–10^6 tickets benchmarks need. This module writes the same rows the services
 would have written for a simple story (the customer writes, an agent replies, the customer answers,
-the ticket is settled), straight through the database cursor in large batches: executemany on SQLite,
-COPY on PostgreSQL. Its events agree with the tickets' state (owner, status, solved_at), so reports
+the ticket is settled), straight through the database cursor in large batches: INSERTs of many rows
+each on SQLite, COPY on PostgreSQL. Its events agree with the tickets' state (owner, status, solved_at), so reports
 computed from events are right; its search documents are the text search.index() would write.
 """
 
