@@ -88,11 +88,16 @@ def filter_tickets(tickets: QuerySet, text: str) -> QuerySet:
 
 
 # Schema: called from migration 0002, on each database in its own dialect.
+SQLITE_INSERT_TRIGGER_NAME = f"{FTS_TABLE}_ai"
+# `caredesk seed` sets this trigger aside while it fills the index in bulk (Writer.insert_documents).
+SQLITE_INSERT_TRIGGER = (
+    f"CREATE TRIGGER IF NOT EXISTS {SQLITE_INSERT_TRIGGER_NAME} AFTER INSERT ON conversations_searchdocument "
+    f"BEGIN\n        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.ticket_id, new.text); END"
+)
 SQLITE_SCHEMA = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(text, content='conversations_searchdocument', "
     f"content_rowid='ticket_id', tokenize='unicode61 remove_diacritics 2')",
-    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON conversations_searchdocument BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.ticket_id, new.text); END""",
+    SQLITE_INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON conversations_searchdocument BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.ticket_id, old.text); END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE ON conversations_searchdocument BEGIN

@@ -196,3 +196,67 @@ def test_a_seed_that_fails_half_way_still_builds_the_indexes_again(monkeypatch):
 def test_a_small_seed_into_a_bigger_desk_keeps_its_indexes_in_place():
     seed(30, seed=14)
     assert "indexes" not in seed(10, seed=15)
+
+
+def test_the_writer_inserts_every_row_in_order_across_many_statements():
+    from datetime import datetime
+
+    from django.db import connection
+
+    from caredesk.customers.models import Customer
+
+    # Two full statements and a rest on SQLite.
+    count = 2 * (seeding.SQLITE_PARAMETERS // len(seeding.CUSTOMER_COLUMNS)) + 3
+    joined = datetime(2025, 3, 1, 9, 30)
+    with connection.cursor() as cursor:
+        writer = seeding.Writer(cursor)
+        ids = writer.ids(Customer, count)
+        rows = [(pk, f"Customer {pk}", f"c{pk}@example.net", "", None, None, "", joined) for pk in ids]
+        writer.insert(Customer, seeding.CUSTOMER_COLUMNS, rows)
+    names = list(Customer.objects.order_by("pk").values_list("pk", "name"))
+    assert names == [(pk, f"Customer {pk}") for pk in ids]
+
+
+def test_the_seed_clock_writes_times_as_django_does_to_the_millisecond():
+    from datetime import datetime, timedelta
+
+    origin = datetime(2024, 2, 27)
+    clock = seeding.Clock(origin, days=5)
+    for milliseconds in (0, 1, 999, 1000, 59_999.9, 86_399_999, 86_400_000, 2 * 86_400_000 + 45_296_250):
+        moment = origin + timedelta(milliseconds=int(milliseconds))
+        assert clock.text(milliseconds) == moment.isoformat(" ")
+    leap_day = datetime(2024, 2, 29, 23, 59, 59, 500_000)
+    assert clock.text(clock.milliseconds(leap_day)) == "2024-02-29 23:59:59.500000"
+
+
+def _written_document_is_found() -> bool:
+    """Write one ticket's search document the way the services do and search for it."""
+    ticket = Ticket.objects.order_by("pk").first()
+    SearchDocument.objects.filter(ticket=ticket).delete()
+    Ticket.objects.filter(pk=ticket.pk).update(subject="Xylophone delivered broken")
+    search.index(ticket.pk)
+    return list(search.filter_tickets(Ticket.objects.all(), "xylophone").values_list("pk", flat=True)) == [
+        ticket.pk
+    ]
+
+
+def test_search_finds_documents_written_after_a_seed():
+    seed(10, seed=17)
+    assert _written_document_is_found()
+
+
+def test_a_seed_that_fails_while_indexing_leaves_search_working(monkeypatch):
+    insert = seeding.Writer.insert
+
+    def broken(self, model, fields, rows):
+        if model is SearchDocument:
+            raise RuntimeError("disk full")
+        insert(self, model, fields, rows)
+
+    monkeypatch.setattr(seeding.Writer, "insert", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed(10, seed=18)
+    assert not Ticket.objects.exists()  # the batch is undone as a whole
+    monkeypatch.undo()
+    seed(10, seed=19)
+    assert _written_document_is_found()
