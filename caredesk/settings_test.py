@@ -27,6 +27,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # other's transaction (settings.py's busy_timeout). pytest-xdist's workers each add their suffix
     # to the name (test.sqlite3_gw0).
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+    # A test database need not survive a crash: nothing waits for the disk, not even a WAL checkpoint.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA busy_timeout=5000;"
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Tests with committed data empty the tables with DELETE, not TRUNCATE (see the backend's docstring).
     DATABASES["default"]["ENGINE"] = "caredesk.tests.postgresql"  # noqa: F405
