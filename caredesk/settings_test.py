@@ -20,7 +20,18 @@ CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.Lo
 # of work ends, as they do in production; with a connection age they would keep it open past the test
 # database's teardown ("database ... is being accessed by other users").
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's in-memory default, so that the live server's threads open their own connections:
+    # for an in-memory database Django hands them the test's own, and a test writing while an open page
+    # polled used it at the same moment ("SQL statements in progress"). One writer now waits for the
+    # other's transaction (settings.py's busy_timeout). pytest-xdist's workers each add their suffix
+    # to the name (test.sqlite3_gw0).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+    # A test database need not survive a crash: nothing waits for the disk, not even a WAL checkpoint.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA busy_timeout=5000;"
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Tests with committed data empty the tables with DELETE, not TRUNCATE (see the backend's docstring).
     DATABASES["default"]["ENGINE"] = "caredesk.tests.postgresql"  # noqa: F405
     # A test database need not survive a crash: commits return without waiting for the disk.
