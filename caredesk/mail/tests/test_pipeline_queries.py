@@ -27,7 +27,8 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 # counted). Caches are emptied before each measurement (_cold_caches): the event kinds automation rules react
 # to, kept per process for a few seconds, are read once.
 
-# One new request processed alone (services.process). 36 before the batch-wide reads (2026-11-26) (32 before batches, 2026-11-25).
+# One new request processed alone (services.process). 36 before the batch-wide reads (2026-11-26), 32 before
+# batches (2026-11-25).
 NEW_REQUEST_QUERIES = (
     2  # the email's transaction
     + 1  # the email locked and read, its team joined
@@ -43,7 +44,7 @@ NEW_REQUEST_QUERIES = (
     + 7  # reports rollup: the events still there, the state read and inserted, facts read and inserted,
     #      the daily and the monthly figures upserted
 )
-# One reply processed alone. 24 before the batch-wide reads (2026-11-26) (21 before batches).
+# One reply processed alone. 24 before the batch-wide reads (2026-11-26), 21 before batches.
 REPLY_QUERIES = (
     2  # the email's transaction
     + 1  # the email locked and read
@@ -59,17 +60,17 @@ REPLY_QUERIES = (
     + 3  # the search document
     + 2  # reports rollup: the event still there, the ticket's state read (unchanged: not written)
 )
-# In a batch (services.process_batch), per new request: what depends on the email alone. 21 before the batch-wide reads (2026-11-26)
-# (customers, policies, routing, kudos, the message read back, the acknowledgement and its loop breaker, and
-# the open_ticket savepoint were per email then).
+# In a batch (services.process_batch), per new request: what depends on the email alone. 21 before the
+# batch-wide reads (2026-11-26): the customer, policies, routing, kudos, the message read back, the
+# acknowledgement and its loop breaker, and the open_ticket savepoint were per email then.
 NEW_REQUEST_IN_A_BATCH = (
     2  # the email's savepoint (transactions.all_or_nothing: the services inside take none)
     + 3  # the customer inserted, in a savepoint of its own
     + 3  # ticket, message, CREATED event
     + 1  # the email's outcome
 )
-# Per reply in a batch. 17 before the batch-wide reads (2026-11-26) (the customer, the thread, the policies, kudos and the
-# customer_reply savepoint were per email then).
+# Per reply in a batch. 17 before the batch-wide reads (2026-11-26): the customer, the thread, the policies,
+# kudos and the customer_reply savepoint were per email then.
 REPLY_IN_A_BATCH = (
     2  # the email's savepoint
     + 1  # the ticket locked, team, customer and owner joined
