@@ -139,9 +139,8 @@ def open_ticket_with_message(
         updated_at=now,
     )
     message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
-    events.record(
-        ticket, Event.Kind.CREATED, by=by, data={"team": team.pk, "channel": channel, "message": message.pk}, message=message
-    )
+    data = {"team": team.pk, "channel": channel, "message": message.pk}
+    events.record(ticket, Event.Kind.CREATED, by=by, data=data, message=message)
     if owner:
         events.record(ticket, Event.Kind.ASSIGNED, by=by, data={"to": owner.pk, "team": team.pk})
         later(tasks.tell_new_owner, ticket_id=ticket.pk)

@@ -53,9 +53,11 @@ def known(emails: Iterable[str]) -> Iterator[None]:
     two queries (for a batch of inbound email). Call forget() when a customer read here may have changed
     in the database (a bounce marked it, a savepoint that changed it was undone)."""
     addresses = {email.strip().lower() for email in emails}
-    found = {customer.email: customer for customer in Customer.objects.filter(email__in=addresses).select_related("organisation")}
+    read = Customer.objects.filter(email__in=addresses).select_related("organisation")
+    found = {customer.email: customer for customer in read}
     customers = {address: found.get(address) for address in addresses}
-    domains = {address.rsplit("@", 1)[-1] for address, customer in customers.items() if customer is None} - {""}
+    new = [address for address, customer in customers.items() if customer is None]
+    domains = {address.rsplit("@", 1)[-1] for address in new} - {""}
     organisations: dict[str, Organisation | None] = dict.fromkeys(domains)
     if domains:
         for organisation in Organisation.objects.filter(domain__in=domains):  # by name: the first one wins

@@ -61,9 +61,8 @@ def on_event(event: Event) -> None:
     if event.message is not None and event.message.pk == message_id:
         body = event.message.body_text if event.message.kind == Message.Kind.CUSTOMER else None
     else:
-        body = (
-            Message.objects.filter(pk=message_id, kind=Message.Kind.CUSTOMER).values_list("body_text", flat=True).first()
-        )
+        customer_messages = Message.objects.filter(pk=message_id, kind=Message.Kind.CUSTOMER)
+        body = customer_messages.values_list("body_text", flat=True).first()
     result = classify(body) if body else None
     if result is not None and result.kind in ("compliment", "mixed") and result.strong:
         from . import tasks

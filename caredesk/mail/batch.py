@@ -28,7 +28,7 @@ class Batch:
     sends: list[int] = field(default_factory=list)
     held: list[OutboundEmail] = field(default_factory=list)
     # The From addresses (lower case) of the batch's emails, and the automatic answers each had in the last
-    # hour before the batch, read at its first acknowledgement (acknowledgements.automatic_answers_in_the_last_hour).
+    # hour before the batch, read at its first acknowledgement (acknowledgements.automatic_answers_...).
     senders: set[str] = field(default_factory=set)
     answered: dict[str, int] | None = None
     # The Message-IDs of the batch's emails, and the tickets of the ids they name first in their thread

@@ -1,10 +1,11 @@
 """Turn a kind of email and its values into a subject and a body, with the admins' wording if any."""
 
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
 
 from .defaults import BODIES, SUBJECTS, Kind
 from .models import EmailTemplate
@@ -41,11 +42,18 @@ def render(kind: str, *, team=None, context: dict) -> Rendered | None:
     return render_text(subject, body, context)
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> Template:
+    """Template text compiled once per process: the same few wordings render every email of a kind (a
+    batch of inbound email acknowledges each new ticket). Keyed by the text itself: an edit is new text."""
+    return ENGINE.from_string(text)
+
+
 def render_text(subject: str, body: str, context: dict) -> Rendered:
     """Render template text. Raises ValidationError with the template's own error message."""
     try:
-        rendered_subject = ENGINE.from_string(subject).render(Context(context, autoescape=False))
-        rendered_body = ENGINE.from_string(body).render(Context(context, autoescape=False))
+        rendered_subject = _compiled(subject).render(Context(context, autoescape=False))
+        rendered_body = _compiled(body).render(Context(context, autoescape=False))
     except (TemplateSyntaxError, TemplateDoesNotExist) as error:
         raise ValidationError(f"The template has an error: {error}") from None
     # A subject is one line: a header with a newline in it would be refused by the mail library.

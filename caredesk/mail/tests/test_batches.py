@@ -294,7 +294,8 @@ def test_an_email_failing_inside_a_service_leaves_nothing_of_itself_and_the_rest
 ):
     first = services.receive(eml(message_id="<first@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
     emails = [
-        services.store(eml(subject=subject, sender=sender, text=text, in_reply_to=in_reply_to), source="smtp", team=billing)[0]
+        services.store(eml(subject=subject, sender=sender, text=text, in_reply_to=in_reply_to), source="smtp",
+                       team=billing)[0]
         for subject, sender, text, in_reply_to in [
             ("Jam", "jam@example.com", "Where is my jam?", None),
             ("Doomed", "doomed@example.com", "Hello", None),
@@ -327,7 +328,8 @@ def test_replies_in_a_batch_find_their_tickets_and_one_whose_original_is_in_the_
         ("Jam", "<jam@mail.example.com>", None),
         ("Re: Jam", "<r2@mail.example.com>", "<jam@mail.example.com>"),
     ]:
-        services.store(eml(subject=subject, message_id=message_id, in_reply_to=in_reply_to), source="smtp", team=billing)
+        services.store(eml(subject=subject, message_id=message_id, in_reply_to=in_reply_to), source="smtp",
+                       team=billing)
     reply, jam, jam_reply = services.process_batch(limit=10)
     assert (reply.ticket, reply.started_ticket) == (old.ticket, False)
     assert (jam.started_ticket, jam_reply.ticket, jam_reply.started_ticket) == (True, jam.ticket, False)
@@ -338,8 +340,10 @@ def test_an_email_naming_a_message_id_an_email_of_its_batch_carries_is_threaded_
     email of the batch answering that id is threaded to the ticket the batch's copy opened, as it would be
     processed one by one, not to the one read at the batch's start."""
     first = services.receive(eml(message_id="<dup@mail.example.com>", subject="Pies"), source="smtp", team=billing)[0]
-    services.store(eml(message_id="<dup@mail.example.com>", subject="Jam", sender="other@example.com"), source="smtp", team=billing)
-    services.store(eml(subject="Re: Jam", sender="other@example.com", in_reply_to="<dup@mail.example.com>"), source="smtp", team=billing)
+    copy_of_first = eml(message_id="<dup@mail.example.com>", subject="Jam", sender="other@example.com")
+    answer = eml(subject="Re: Jam", sender="other@example.com", in_reply_to="<dup@mail.example.com>")
+    for raw in (copy_of_first, answer):
+        services.store(raw, source="smtp", team=billing)
     copy, reply = services.process_batch(limit=10)
     assert copy.ticket != first.ticket
     assert (reply.ticket, reply.started_ticket) == (copy.ticket, False)

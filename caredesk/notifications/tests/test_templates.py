@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from caredesk.notifications import samples
 from caredesk.notifications.defaults import Kind
 from caredesk.notifications.models import EmailTemplate
-from caredesk.notifications.rendering import render
+from caredesk.notifications import rendering
+from caredesk.notifications.rendering import Rendered, render, render_text
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,17 @@ def test_a_subject_is_always_one_line():
     EmailTemplate.objects.create(kind=Kind.REPLY, subject="Re:\n{{ ticket.subject }}\r\nBcc: x@evil.example", body="b")
     email = render(Kind.REPLY, context=samples.context(Kind.REPLY))
     assert "\n" not in email.subject and "\r" not in email.subject
+
+
+def test_a_wording_is_compiled_once_and_an_edited_one_afresh(monkeypatch):
+    compiled = []
+    real_from_string = rendering.ENGINE.from_string
+    monkeypatch.setattr(rendering.ENGINE, "from_string", lambda text: compiled.append(text) or real_from_string(text))
+    rendering._compiled.cache_clear()
+    for name in ("Ann", "Bob"):
+        assert render_text("Hi {{ name }}", "Dear {{ name }},", {"name": name}) == Rendered(f"Hi {name}", f"Dear {name},\n")
+    assert render_text("Hello {{ name }}", "Dear {{ name }},", {"name": "Cy"}).subject == "Hello Cy"
+    assert compiled == ["Hi {{ name }}", "Dear {{ name }},", "Hello {{ name }}"]
 
 
 def test_templates_cannot_read_files_from_disk():
