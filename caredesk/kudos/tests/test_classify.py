@@ -1,9 +1,13 @@
 """The inbound-message classifier: each kind, praised names, names that are not praised, other languages,
 sarcasm, and text it cannot read."""
 
-import pytest
+import re
 
-from caredesk.kudos.classify import MAX_CHARS, classify
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from caredesk.kudos.classify import MAX_CHARS, _lexicon, classify
 
 
 @pytest.mark.parametrize(
@@ -151,3 +155,28 @@ def test_contrast_keeps_praise_sincere_and_manners_stay_manners():
     assert classify("Thanks a bunch for cancelling my booking without asking, very helpful.").kind == "complaint"
     assert classify("Could you tell me when the sale ends? Much appreciated.").kind == "question"
     assert classify("I ordered two by mistake, please cancel one.").kind == "question"
+
+
+def _alternation(*entries: str) -> re.Pattern:
+    """The lexicon as it was before the trie: one alternation, longest phrase first."""
+    parts = []
+    for entry in sorted(set(entries), key=len, reverse=True):
+        words = [re.escape(w) for w in entry.rstrip("*").split()]
+        parts.append(r"\s+".join(words) + (r"\w*" if entry.endswith("*") else ""))
+    return re.compile(r"(?<!\w)(?<!\w')(?:" + "|".join(parts) + r")(?!\w)(?!'(?!s(?!\w))\w)")
+
+
+LEXICON_ENTRIES = (
+    "thank you", "thank you so much", "thank*", "thanks", "so much", "dis*", "disappoint*", "disappointing",
+    "let down", "let me down", "let me", "late", "late again", "can", "can't", "a", "a bit", "not good",
+)
+
+
+@given(st.lists(st.sampled_from([*{w for e in LEXICON_ENTRIES for w in e.rstrip("*").split()}, "ed", "x",
+                                 "me's", "late's", ",", ".", "\n", "  "]), max_size=30))
+def test_a_lexicon_as_a_trie_matches_what_the_alternation_of_its_phrases_matched(words):
+    """_lexicon builds a trie for speed; it must find the same spans as the plain alternation it replaced."""
+    text = " ".join(words).replace(" ed", "ed").replace(" x", "x")
+    trie = _lexicon(*LEXICON_ENTRIES)
+    expected = [m.span() for m in _alternation(*LEXICON_ENTRIES).finditer(text)]
+    assert [m.span() for m in trie.finditer(text)] == expected
