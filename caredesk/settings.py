@@ -175,12 +175,12 @@ def _databases() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
             "transaction_mode": "IMMEDIATE",
         }
-    elif db["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_PREPARED_STATEMENTS", "false"):
+    elif db["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_PREPARED_STATEMENTS", "true"):
         # Parameters sent apart from the SQL (server-side binding), so that psycopg prepares a statement
         # the connection has run DB_PREPARE_THRESHOLD times and PostgreSQL stops planning it on every
         # request: planning was most of the database's time on the ticket page at 10^6 tickets
-        # (docs/benchmarks.md). Off by default until the whole test suite has run with it on PostgreSQL;
-        # behind PgBouncer in transaction mode it needs 1.21+ with max_prepared_statements set.
+        # (docs/benchmarks.md). Behind PgBouncer in transaction mode it needs 1.21+ with
+        # max_prepared_statements set, or DB_PREPARED_STATEMENTS=false.
         db.setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=envint("DB_PREPARE_THRESHOLD", 2)
         )

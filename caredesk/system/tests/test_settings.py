@@ -48,3 +48,16 @@ def test_a_bad_database_url_fails_loudly(tmp_path):
     result = _caredesk("check", env_extra={"DATABASE_URL": "nonsense://x"}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(("setting", "prepared"), [(None, True), ("true", True), ("false", False)])
+def test_postgresql_prepares_repeated_statements_unless_switched_off(monkeypatch, setting, prepared):
+    """On by default (planning was most of the database's time on a ticket page); off for old poolers."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk")
+    if setting is None:
+        monkeypatch.delenv("DB_PREPARED_STATEMENTS", raising=False)
+    else:
+        monkeypatch.setenv("DB_PREPARED_STATEMENTS", setting)
+    options = caredesk_settings._databases()["default"].get("OPTIONS", {})
+    assert options.get("server_side_binding", False) is prepared
+    assert ("prepare_threshold" in options) is prepared
