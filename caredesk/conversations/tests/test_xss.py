@@ -6,7 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from caredesk.conversations import services
+from caredesk.conversations.models import Message
 
 from .test_ticket_page import section
 
@@ -195,3 +198,21 @@ def test_the_queue_escapes_a_hostile_subject_customer_name_and_tag(
     assert active_content(re.sub(ours, "", rows)) == []
     assert html.escape(payload) in rows  # the subject, shown as the text it is
     assert _foreign_scripts(page) == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:6])
+def test_the_timeline_escapes_a_hostile_author_quote_and_file_name(client, alice, ticket, miggins, payload):
+    """The timeline's messages are written in Python (templatetags/message_rows.py), not by the template
+    engine: the author's name, an email's quoted history and a file's name must reach the page as text."""
+    miggins.name = payload
+    miggins.save()
+    upload = SimpleUploadedFile(f"{payload[:40]}.txt", b"the invoice", content_type="text/plain")
+    message = services.customer_reply(ticket, customer=miggins, body="see below", files=[upload])
+    Message.objects.filter(pk=message.pk).update(quoted=payload)
+    row = section(_render(client, alice, ticket), f"message-{message.pk}")
+    # Our own fold of the quoted text is the only <details>; anything else active came from the payload.
+    assert active_content(row.replace('<details class="message-quoted mt-2">', "", 1)) == []
+    assert "Show quoted text" in row and "bi-paperclip" in row
+    quoted = '<div class="message-quoted-text small border-start border-2 border-secondary-subtle ps-3 mt-2">'
+    assert f"{quoted}{html.escape(payload)}</div>" in row
+    assert f'<strong class="text-truncate">{html.escape(payload)}</strong>' in row

@@ -1,4 +1,4 @@
-"""The ticket page's compliment mark on a customer message that gave someone kudos.
+"""The ticket page's compliment mark on a customer message that gave someone kudos (conversations' message_rows).
 
 It reads the COMPLIMENT_RECEIVED events the timeline has already loaded (no query of its own, so the
 ticket page's query count stays what conversations tests it to be). A message whose event falls in the
