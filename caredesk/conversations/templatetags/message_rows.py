@@ -76,7 +76,8 @@ class _Page:
             '<div class="card-body">\n<header class="d-flex align-items-center gap-2 mb-2">\n'
             f'<span class="avatar {AVATAR_LOOKS.get(kind, CUSTOMER_AVATAR_LOOK)}" aria-hidden="true">{avatar}</span>\n'
             '<div class="flex-grow-1 d-flex flex-wrap align-items-center gap-2 min-w-0">\n'
-            f'<strong class="text-truncate">{escape(author) if author else self.automation}</strong>\n{badge}\n</div>\n'
+            f'<strong class="text-truncate">{escape(author) if author else self.automation}</strong>\n'
+            f"{badge}\n</div>\n"
             f'<time class="small text-secondary text-nowrap" datetime="{iso}">{shown}</time>\n</header>\n'
             # Sanitised with nh3 by the services before it was stored (text.sanitise).
             f'<div class="message-body">{message.body_html}</div>\n'
@@ -88,7 +89,9 @@ class _Page:
         if not praised:
             return ""
         title = ngettext(
-            "This message gave kudos to %(counter)s person", "This message gave kudos to %(counter)s people", praised
+            "This message gave kudos to %(counter)s person",
+            "This message gave kudos to %(counter)s people",
+            praised,
         ) % {"counter": praised}
         return (
             f'<span class="badge kudos-mark text-bg-warning" title="{escape(title)}">'
@@ -115,7 +118,8 @@ class _Page:
             f'<span class="text-secondary">· {filesizeformat(file.size)}</span></a></li>\n'
             for file in files
         )
-        return f'<ul class="list-unstyled d-flex flex-wrap gap-2 mt-3 mb-0" aria-label="{self.attachments_label}">\n{items}</ul>\n'
+        label = self.attachments_label
+        return f'<ul class="list-unstyled d-flex flex-wrap gap-2 mt-3 mb-0" aria-label="{label}">\n{items}</ul>\n'
 
     def _delivery(self, message) -> str:
         if not getattr(message, "delivery_id", None):
