@@ -3,9 +3,10 @@
     .venv/bin/python bench/pages_ab.py --before /path/to/old/checkout [--size 1000000] [--rounds 2]
 
 Needs the database bench/run.py built for that size (`bench/run.sh --sizes N --pg --systems caredesk`).
-"after" is this checkout. Each round serves each version in turn with gunicorn (2 workers x 4 threads,
+"after" is this checkout. Each round serves each version in turn with gunicorn (2 workers x 1 thread,
 as bench/run.py) and measures the benchmark's four pages with wrk, so that a change of machine load
-during the run touches both versions alike. Extra environment for one side: --after-env KEY=VALUE.
+during the run touches both versions alike. Extra environment for one side: --after-env KEY=VALUE;
+another gunicorn thread count: --after-threads N (--before may then be this checkout itself).
 Prints one line per page, version and round, and the median of the rounds.
 """
 
@@ -18,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402
 
 
-def serve(checkout: Path, size: int, extra: dict) -> run.Server:
+def serve(checkout: Path, size: int, extra: dict, threads: str = run.THREADS) -> run.Server:
     python = checkout / ".venv" / "bin" / "python"
     argv = [python if python.exists() else run.CAREDESK_PYTHON, "-m", "gunicorn", "caredesk.wsgi:application",
-            "--bind", f"127.0.0.1:{run.CAREDESK_PORT}", "--workers", run.WORKERS, "--threads", run.THREADS,
+            "--bind", f"127.0.0.1:{run.CAREDESK_PORT}", "--workers", run.WORKERS, "--threads", str(threads),
             "--access-logfile", "/dev/null"]
     env = {**run.caredesk_env("postgresql", size), "PYTHONPATH": str(checkout), **extra}
     return run.Server(argv, env=env, cwd=checkout, port=run.CAREDESK_PORT, name="caredesk-ab")
@@ -37,14 +38,19 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--after-env", action="append", default=[], help="KEY=VALUE for the after side only")
+    parser.add_argument("--after-threads", type=int, default=None, help="gunicorn threads a worker, after side only")
     args = parser.parse_args()
     data = run.build_caredesk("postgresql", args.size, reuse=True)
     pages = run.caredesk_pages(data)
-    sides = {"before": (args.before.resolve(), {}), "after": (run.REPO, dict(kv.split("=", 1) for kv in args.after_env))}
+    after_env = dict(kv.split("=", 1) for kv in args.after_env)
+    sides = {
+        "before": (args.before.resolve(), {}, run.THREADS),
+        "after": (run.REPO, after_env, args.after_threads or run.THREADS),
+    }
     results: dict[tuple[str, str], list[dict]] = {}
     for round_ in range(1, args.rounds + 1):
-        for side, (checkout, extra) in sides.items():
-            server = serve(checkout, args.size, extra)
+        for side, (checkout, extra, threads) in sides.items():
+            server = serve(checkout, args.size, extra, threads)
             try:
                 for page in pages:
                     path, expect = page["requests"][0]

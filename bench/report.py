@@ -37,7 +37,7 @@ METHOD = """\
   words, dates, statuses, priorities, owners and queues (one per team); each message becomes a follow-up
   (the first titled "Ticket Opened", as helpdesk writes it); the same agent logs in as a staff user.
 - Both databases get `VACUUM ANALYZE` (SQLite: `ANALYZE`) before measuring. Both run under gunicorn with
-  2 workers x 4 threads, persistent database connections (60 s), `DEBUG` off, access log off, one system at
+  2 workers x 1 thread (x 4 threads until 2026-11-26), persistent database connections (60 s), `DEBUG` off, access log off, one system at
   a time on the same machine as wrk.
 - Every URL is first fetched once and must answer 200 with real content (ticket links, the long ticket's
   subject and its 100th message, DataTables JSON with rows). Then wrk loads it for a warm-up, then

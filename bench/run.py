@@ -5,7 +5,7 @@
 
 For each database and size: build caredesk's database (`caredesk seed`, then bench/caredesk_prepare.py),
 copy the same tickets into django-helpdesk (bench/helpdesk_load.py, in a throwaway venv and project under
-/tmp/dh), serve each in turn with gunicorn (2 workers x 4 threads), check every page answers 200 with real
+/tmp/dh), serve each in turn with gunicorn (2 workers x 1 thread), check every page answers 200 with real
 ticket content for a logged-in agent, then measure each page with wrk. Raw results go to bench/results/,
 the table to docs/benchmarks.md (bench/report.py). Uses only the standard library.
 """
@@ -40,7 +40,7 @@ SEED = 1  # the same data set on every run
 SECRET_KEY = "benchmark-only-not-a-secret-0123456789abcdef"
 CAREDESK_PORT, HELPDESK_PORT = 8811, 8812
 SLOW_SECONDS = 1.0  # a URL slower than this once is measured for longer, and waited out afterwards
-WORKERS, THREADS = 2, 4
+WORKERS, THREADS = 2, 1  # as `caredesk serve` runs by default (its --threads says why)
 
 
 def log(text: str) -> None:
