@@ -137,9 +137,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "caredesk.urls"
 WSGI_APPLICATION = "caredesk.wsgi.application"
 
-# Forms look in caredesk/templates first: it holds flattened copies of Django's most used widget
-# templates (caredesk/templates/django/forms/widgets/README.md says why).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms look in caredesk/templates first, and the commonest widgets (inputs, selects, checkbox and radio
+# lists) are written by Python with the same markup as their templates (caredesk/system/form_renderer.py).
+FORM_RENDERER = "caredesk.system.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {
