@@ -254,7 +254,7 @@ def _senders(emails: Iterable[parsing.Parsed]) -> set[str]:
         if parsed.bounce is None and not parsed.auto_reply:
             try:
                 senders.add(_sender_of(parsed).strip().lower())
-            except ValidationError:
+            except ValidationError:  # no usable sender: that email fails on its own in _process
                 pass
     return senders
 

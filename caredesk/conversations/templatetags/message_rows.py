@@ -11,13 +11,13 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from caredesk.kudos.templatetags.kudos_tags import praised_people
+
+from .queue_rows import Moments
 
 register = template.Library()
 
@@ -32,7 +32,7 @@ class _Page:
     def __init__(self, context):
         self.context = context
         self.ticket_id = context["ticket"].pk
-        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.when = Moments()
         self.automation = escape(_("Automation"))
         self.badges = {
             "note": '<span class="badge text-bg-warning"><i class="bi bi-lock-fill me-1" aria-hidden="true"></i>'
@@ -52,11 +52,6 @@ class _Page:
         self.attachments_label = escape(_("Attachments"))
         self.compliment = escape(_("Compliment"))
         self.delivery = context.template.engine.get_template("mail/_delivery.html")
-
-    def when(self, moment) -> tuple[str, str]:
-        """The datetime attribute and the text of a <time>, as the date filters "c" and "j M Y, H:i" gave."""
-        local = timezone.localtime(moment)
-        return local.isoformat(), f"{local.day} {self.months[local.month]} {local.year}, {local:%H:%M}"
 
     def row(self, message) -> str:
         # Line breaks where the template had them: between inline elements they are the spaces a reader

@@ -32,13 +32,26 @@ NORMAL_PRIORITY_LOOK = ("text-body-secondary", "bi-dash")
 PK_PLACEHOLDER = 987654321  # stands for a ticket's id in the link pattern, reversed once per page
 
 
+class Moments:
+    """Times as the date filters "c" and "j M Y, H:i" show them, in the current time zone, with the active
+    language's month names looked up once (the queue's rows and the ticket page's messages share it)."""
+
+    def __init__(self):
+        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+
+    def __call__(self, moment) -> tuple[str, str]:
+        """The datetime attribute and the text of a <time> for `moment`."""
+        local = timezone.localtime(moment)
+        return local.isoformat(), f"{local.day} {self.months[local.month]} {local.year}, {local:%H:%M}"
+
+
 class _Page:
     """What every row of one page shares: the active language's words and the ticket link pattern."""
 
     def __init__(self, can_bulk: bool, selected: set[str]):
         self.can_bulk, self.selected = can_bulk, selected
         self.url = reverse("conversations:ticket", args=[PK_PLACEHOLDER]).replace(str(PK_PLACEHOLDER), "{}")
-        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.moment = Moments()
         self.select = _("Select %(ref)s")
         self.queue = escape(_("Queue"))
         self.runaround = escape(_("Run-around"))
@@ -63,7 +76,7 @@ class _Page:
             if ticket.owner_id is not None
             else f'<span class="text-secondary fst-italic">{self.queue}</span>'
         )
-        updated = timezone.localtime(ticket.updated_at)
+        updated_iso, updated = self.moment(ticket.updated_at)
         return (
             f'<tr class="queue-row{" runaround" if ticket.is_runaround else ""}" data-href="{url}">{check}'
             f'<td class="text-secondary font-monospace small{"" if self.can_bulk else " ps-3"}">{reference}</td>'
@@ -75,8 +88,8 @@ class _Page:
             f"<td>{status_badge(ticket.status, ticket.get_status_display())}</td>"
             f'<td class="text-nowrap">{priority_label(ticket)}</td>'
             f"<td>{time_left(ticket)}</td>"
-            f'<td class="text-nowrap text-secondary small pe-3"><time datetime="{updated.isoformat()}" data-relative>'
-            f"{updated.day} {self.months[updated.month]} {updated.year}, {updated:%H:%M}</time></td></tr>"
+            f'<td class="text-nowrap text-secondary small pe-3"><time datetime="{updated_iso}" data-relative>'
+            f"{updated}</time></td></tr>"
         )
 
     def _runaround_badge(self, ticket) -> str:
