@@ -1,5 +1,8 @@
 """The work each event adds to a ticket write stays a handful of queries."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from caredesk.conversations import services
 from caredesk.conversations.models import Event, Ticket
 from caredesk.service_levels import engine
+from caredesk.system import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +39,23 @@ def queries_of(event) -> int:
 
 
 def test_each_event_costs_a_few_queries(standard, ticket_factory, miggins, billing, alice):
-    ticket = ticket_factory.create(customer=miggins, team=billing, owner=alice)
+    # Opened on a Tuesday morning in office hours, its events counted five minutes later: every clock they
+    # start falls due later than the ticket's, whatever time the test runs (out of hours, both would fall due
+    # at the same opening hour and next_due_at would not be written).
+    with clock.travel_to(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/London"))):
+        ticket = ticket_factory.create(customer=miggins, team=billing, owner=alice)
     ticket = Ticket.objects.select_related("team", "customer").get(pk=ticket.pk)
-    # The events are not saved: the engine only reads them. The calendar is built once per process: built
-    # here, so that what another test of this process left in the cache cannot change the count.
+    # The events are not saved: the engine only reads them. The team's calendar is read here, once: the
+    # engine finds it on the team.
     from caredesk.calendars.services import calendar_for
 
     calendar_for(ticket.team)
-    # CREATED: policies, their teams, the team's calendar, the targets (one INSERT). next_due_at is unchanged.
+    with clock.travel_to(datetime(2026, 11, 24, 10, 5, tzinfo=ZoneInfo("Europe/London"))):
+        _count_each_event(ticket)
+
+
+def _count_each_event(ticket: Ticket) -> None:
+    # CREATED: policies, their teams, the targets (one INSERT), next_due_at.
     assert queries_of(Event(ticket=ticket, kind=Event.Kind.CREATED, data={})) == 4
     # REPLIED: open targets, their new state, a TARGET_MET per met target (two first replies here), next_due_at.
     assert queries_of(Event(ticket=ticket, kind=Event.Kind.REPLIED, data={})) == 5
