@@ -9,6 +9,7 @@ take a savepoint, except inside caredesk.system.transactions.all_or_nothing(), w
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,7 +73,7 @@ def _check_owner(owner: User | None, team: Team) -> None:
         )
 
 
-def _add_message(
+def _new_message(
     ticket: Ticket,
     *,
     kind: str,
@@ -80,21 +81,46 @@ def _add_message(
     body_html: str = "",
     author: User | None = None,
     customer: Customer | None = None,
+    quoted: str = "",
     files: Sequence = (),
 ) -> Message:
+    """A message, checked but not saved yet."""
     body = (body or "").strip()
     if not body and not files:
         raise ValidationError(_("Write a message before sending."))
-    message = Message.objects.create(
+    return Message(
         ticket=ticket,
         kind=kind,
         author=author,
         customer=customer,
         body_text=body,
         body_html=sanitise(body_html) if body_html else text_to_html(body),
+        quoted=quoted,
     )
+
+
+def _add_message(ticket: Ticket, *, files: Sequence = (), **fields) -> Message:
+    message = _new_message(ticket, files=files, **fields)
+    message.save()
     attachment_store.save(message, files)
     return message
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """One new ticket with the customer's first message, for open_tickets_with_messages."""
+
+    customer: Customer
+    subject: str
+    body: str
+    team: Team
+    channel: str = Ticket.Channel.WEB
+    priority: int = Ticket.Priority.NORMAL
+    owner: User | None = None
+    body_html: str = ""
+    # The quoted history and signature split from an email's new text (mail.parsing).
+    quoted: str = ""
+    files: Sequence = ()
 
 
 def open_ticket(**values) -> Ticket:
@@ -103,51 +129,77 @@ def open_ticket(**values) -> Ticket:
 
 
 @transactions.atomic
-def open_ticket_with_message(
-    *,
-    customer: Customer,
-    subject: str,
-    body: str,
-    team: Team,
-    by: User | None = None,
-    channel: str = Ticket.Channel.WEB,
-    priority: int = Ticket.Priority.NORMAL,
-    owner: User | None = None,
-    tags: Iterable[str] = (),
-    body_html: str = "",
-    files: Sequence = (),
-) -> Message:
-    """A new ticket with the customer's first message; returns that message (its `ticket` is the new
-    ticket), for callers that need both without reading the message back. `by` is the agent who logged
-    it, if any."""
-    subject = (subject or "").strip()
-    if not subject:
-        raise ValidationError(_("A ticket needs a subject."))
-    attachment_store.validate(files)
-    _check_owner(owner, team)
-    now = clock.now()
-    ticket = Ticket.objects.create(
-        subject=subject[:255],
-        customer=customer,
-        organisation=customer.organisation,
-        team=team,
-        owner=owner,
-        priority=priority,
-        channel=channel,
-        status=Ticket.Status.OPEN if owner else Ticket.Status.NEW,
-        created_at=now,
-        updated_at=now,
-    )
-    message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
-    data = {"team": team.pk, "channel": channel, "message": message.pk}
-    events.record(ticket, Event.Kind.CREATED, by=by, data=data, message=message)
-    if owner:
-        events.record(ticket, Event.Kind.ASSIGNED, by=by, data={"to": owner.pk, "team": team.pk})
-        later(tasks.tell_new_owner, ticket_id=ticket.pk)
+def open_ticket_with_message(*, by: User | None = None, tags: Iterable[str] = (), **request) -> Message:
+    """A new ticket with the customer's first message (the fields of NewRequest); returns that message (its
+    `ticket` is the new ticket), for callers that need both without reading the message back. `by` is the
+    agent who logged it, if any."""
+    [message] = _open_tickets([NewRequest(**request)], by=by)
     if tags:
-        _apply_tags(ticket, list(tags), by=by, record=False)
-    _reindex(ticket.pk)
+        _apply_tags(message.ticket, list(tags), by=by, record=False)
     return message
+
+
+@transactions.atomic
+def open_tickets_with_messages(requests: Sequence[NewRequest], *, by: User | None = None) -> list[Message]:
+    """The batch form of open_ticket_with_message, for a batch of inbound email: the tickets, their first
+    messages and their events written in one INSERT each however many there are, and the hooks given all the
+    events in one call. Returns the messages in the order of `requests`. All or nothing: one request that
+    breaks a rule raises its ValidationError and none is opened."""
+    return _open_tickets(requests, by=by)
+
+
+def _open_tickets(requests: Sequence[NewRequest], *, by: User | None) -> list[Message]:
+    for request in requests:
+        if not (request.subject or "").strip():
+            raise ValidationError(_("A ticket needs a subject."))
+        attachment_store.validate(request.files)
+        _check_owner(request.owner, request.team)
+    now = clock.now()
+    tickets = [
+        Ticket(
+            subject=request.subject.strip()[:255],
+            customer=request.customer,
+            organisation=request.customer.organisation,
+            team=request.team,
+            owner=request.owner,
+            priority=request.priority,
+            channel=request.channel,
+            status=Ticket.Status.OPEN if request.owner else Ticket.Status.NEW,
+            created_at=now,
+            updated_at=now,
+        )
+        for request in requests
+    ]
+    # Checked before anything is written: a request without a message fails here, not after its ticket.
+    messages = [
+        _new_message(
+            ticket,
+            kind=Message.Kind.CUSTOMER,
+            body=request.body,
+            body_html=request.body_html,
+            customer=request.customer,
+            quoted=request.quoted,
+            files=request.files,
+        )
+        for ticket, request in zip(tickets, requests)
+    ]
+    Ticket.objects.bulk_create(tickets)
+    # Each message takes its ticket's new id as it is saved (Model._prepare_related_fields_for_save).
+    Message.objects.bulk_create(messages)
+    recorded = []
+    for ticket, message, request in zip(tickets, messages, requests):
+        attachment_store.save(message, request.files)
+        data = {"team": request.team.pk, "channel": request.channel, "message": message.pk}
+        recorded.append(events.new(ticket, Event.Kind.CREATED, by=by, data=data, at=now, message=message))
+        if request.owner:
+            assigned = {"to": request.owner.pk, "team": request.team.pk}
+            recorded.append(events.new(ticket, Event.Kind.ASSIGNED, by=by, data=assigned, at=now))
+    events.record_many(recorded)
+    for ticket, request in zip(tickets, requests):
+        if request.owner:
+            later(tasks.tell_new_owner, ticket_id=ticket.pk)
+        _reindex(ticket.pk)
+    return messages
 
 
 @transactions.atomic
@@ -186,7 +238,14 @@ def add_note(ticket: Ticket, *, by: User | None, body: str, files: Sequence = ()
 
 @transactions.atomic
 def customer_reply(
-    ticket: Ticket, *, customer: Customer, body: str, body_html: str = "", files: Sequence = (), by: User | None = None
+    ticket: Ticket,
+    *,
+    customer: Customer,
+    body: str,
+    body_html: str = "",
+    quoted: str = "",
+    files: Sequence = (),
+    by: User | None = None,
 ) -> Message:
     """The customer wrote again. A solved ticket reopens; a closed one gets a follow-up ticket instead,
     because closed tickets are final for reporting (as Zendesk does)."""
@@ -204,11 +263,15 @@ def customer_reply(
             by=by,
             channel=ticket.channel,
             priority=ticket.priority,
+            quoted=quoted,
             files=files,
         )
         events.record(first.ticket, Event.Kind.FIELDS_CHANGED, by=by, data={"follow_up_of": ticket.pk})
         return first
-    message = _add_message(ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, files=files)
+    message = _add_message(
+        ticket, kind=Message.Kind.CUSTOMER, body=body, body_html=body_html, customer=customer, quoted=quoted,
+        files=files,
+    )
     events.record(ticket, Event.Kind.CUSTOMER_REPLIED, by=by, data={"message": message.pk}, message=message)
     if ticket.status == Ticket.Status.SOLVED:
         events.record(

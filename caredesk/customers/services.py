@@ -39,11 +39,56 @@ def customer_for_email(email: str, *, name: str = "") -> Customer:
         organisation = Organisation.objects.filter(domain=domain).first() if domain else None
     try:
         with transaction.atomic():
-            return Customer.objects.create(
-                email=email, name=(name.strip() or email.split("@")[0])[:200], organisation=organisation
-            )
+            return Customer.objects.create(email=email, name=_name(email, name), organisation=organisation)
     except IntegrityError:  # made by a concurrent request a moment ago
         return Customer.objects.get(email=email)
+
+
+def _name(email: str, name: str) -> str:
+    return (name.strip() or email.split("@")[0])[:200]
+
+
+def customers_for_emails(names: dict[str, str]) -> dict[str, Customer]:
+    """customer_for_email for several addresses (address -> the name given), by address (lower case): the
+    new customers made in one INSERT. Inside known(), what it read is used and the new customers are added to
+    it; call forget() if the transaction that made them is undone."""
+    wanted: dict[str, str] = {}
+    for email, name in names.items():
+        wanted.setdefault(email.strip().lower(), name)
+    known = _known.get()
+    if known is not None and wanted.keys() <= known.customers.keys():
+        found = {address: known.customers[address] for address in wanted if known.customers[address]}
+    else:
+        read = Customer.objects.filter(email__in=wanted).select_related("organisation")
+        found = {customer.email: customer for customer in read}
+    new = [address for address in wanted if address not in found]
+    domains = {address.rsplit("@", 1)[-1] for address in new} - {""}
+    organisations = dict(known.organisations) if known is not None else {}
+    organisations |= _organisations(domains - organisations.keys())
+    made = []
+    for address in new:
+        organisation = organisations.get(address.rsplit("@", 1)[-1])
+        made.append(Customer(email=address, name=_name(address, wanted[address]), organisation=organisation))
+    try:
+        if made:
+            with transaction.atomic():
+                Customer.objects.bulk_create(made)
+    except IntegrityError:  # one of them made by a concurrent request a moment ago
+        return {address: customer_for_email(address, name=name) for address, name in wanted.items()}
+    found |= {customer.email: customer for customer in made}
+    if known is not None:
+        known.customers |= found
+    return found
+
+
+def _organisations(domains: set[str]) -> dict[str, Organisation | None]:
+    """The organisation a new customer of each domain joins (None: none), in one query."""
+    organisations: dict[str, Organisation | None] = dict.fromkeys(domains)
+    if domains:
+        for organisation in Organisation.objects.filter(domain__in=domains):  # by name: the first one wins
+            if organisations[organisation.domain] is None:
+                organisations[organisation.domain] = organisation
+    return organisations
 
 
 @contextmanager
@@ -57,12 +102,7 @@ def known(emails: Iterable[str]) -> Iterator[None]:
     found = {customer.email: customer for customer in read}
     customers = {address: found.get(address) for address in addresses}
     new = [address for address, customer in customers.items() if customer is None]
-    domains = {address.rsplit("@", 1)[-1] for address in new} - {""}
-    organisations: dict[str, Organisation | None] = dict.fromkeys(domains)
-    if domains:
-        for organisation in Organisation.objects.filter(domain__in=domains):  # by name: the first one wins
-            if organisations[organisation.domain] is None:
-                organisations[organisation.domain] = organisation
+    organisations = _organisations({address.rsplit("@", 1)[-1] for address in new} - {""})
     token = _known.set(_Known(customers, organisations))
     try:
         yield

@@ -11,6 +11,7 @@ import html
 import logging
 import re
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import PurePath
@@ -33,6 +34,7 @@ from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers import services as customers
 from caredesk.system import clock, transactions
+from caredesk.system.rows import update_each
 from caredesk.system.queue import later, suppressed
 
 from . import acknowledgements, batch, delivery, parsing, queries, tasks
@@ -51,6 +53,8 @@ NO_TEXT = "(This email had no text.)"
 OUTCOME_FIELDS = [
     "status", "error", "attempts", "processed_at", "ticket", "desk_message", "started_ticket", "bounced_email",
 ]
+# An email's attachments the desk takes, each with the upload made of it.
+Accepted = list[tuple[parsing.Attachment, SimpleUploadedFile]]
 # Statuses of emails a machine sent: recorded and linked to their ticket, never made messages.
 MACHINE_SENT = (InboundEmail.Status.AUTO_REPLY, InboundEmail.Status.BOUNCE)
 
@@ -167,7 +171,7 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
                         ids[0] for email in parsed.values() if (ids := queries.thread_ids(email))
                     )
                     with customers.known(current.senders):
-                        claimed = [_process_one(inbound, parsed.get(inbound.pk)) for inbound in claimed]
+                        claimed = _process_all(claimed, parsed)
             if len(claimed) > 1:
                 finished = [inbound.pk for inbound in claimed if inbound.status != InboundEmail.Status.STORED]
                 _drop_redundant_tasks(finished)
@@ -266,6 +270,96 @@ def _process_claimed(inbound: InboundEmail, parsed: parsing.Parsed | None = None
         _process(inbound, parsed)
 
 
+def _process_all(claimed: list[InboundEmail], parsed: dict[int, parsing.Parsed]) -> list[InboundEmail]:
+    """The emails of a batch, as they now are: first the plain new requests opened together (_open_together),
+    then the others, and any of those that could not be, one at a time in a savepoint each (_process_one).
+    The acknowledgements follow the order of the emails, as if each were processed alone: the loop breaker
+    counts them in that order."""
+    plain = [(inbound, email) for inbound in claimed if _plainly_new(email := parsed.get(inbound.pk))]
+    opened: dict[int, Message] = {}
+    for quiet in (False, True):
+        group = [(inbound, email) for inbound, email in plain if inbound.quiet == quiet]
+        if len(group) > 1:
+            with suppressed() if quiet else nullcontext():
+                opened |= _open_together(group)
+    done = []
+    for inbound in claimed:
+        if (message := opened.get(inbound.pk)) is None:
+            done.append(_process_one(inbound, parsed.get(inbound.pk)))
+            continue
+        if not inbound.quiet:
+            acknowledgements.acknowledge(message.ticket, message_id=inbound.message_id)
+        done.append(inbound)
+    return done
+
+
+def _plainly_new(parsed: parsing.Parsed | None) -> bool:
+    """A customer's email that is a new request without a query: parsed, no machine's, with a sender the desk
+    can answer, no thread headers and no ticket token in its subject."""
+    if parsed is None or parsed.bounce is not None or parsed.auto_reply:
+        return False
+    if queries.thread_ids(parsed) or queries.TICKET_TOKEN.search(parsed.subject):
+        return False
+    try:
+        _sender_of(parsed)
+    except ValidationError:
+        return False
+    return True
+
+
+def _open_together(emails: list[tuple[InboundEmail, parsing.Parsed]]) -> dict[int, Message]:
+    """New requests of a batch opened in one go, in a savepoint: their new customers made in one INSERT
+    (customers.customers_for_emails), their tickets, messages and events in one each
+    (conversations.open_tickets_with_messages), their outcomes written in one UPDATE. Should anything fail,
+    all of it is undone and each email is processed on its own, so that one bad email costs only itself.
+    Returns the messages made, by email id (the acknowledgements are the caller's)."""
+    outcomes = {inbound.pk: _outcome(inbound) for inbound, _ in emails}
+    try:
+        with transaction.atomic():
+            senders = {_sender_of(parsed): parsed.from_name for _, parsed in emails}
+            people = customers.customers_for_emails(senders)
+            default_team = None  # read once, for the emails received for no team in particular
+            requests, kept = [], []
+            for inbound, parsed in emails:
+                customer = people[_sender_of(parsed).strip().lower()]
+                delivery.address_works(customer)
+                accepted, body, body_html, error = _message_of(parsed)
+                if inbound.team is None and default_team is None:
+                    default_team = queries.receiving_team()
+                requests.append(conversations.NewRequest(
+                    customer=customer,
+                    subject=parsed.subject or "(no subject)",
+                    body=body,
+                    body_html=body_html,
+                    quoted=parsed.quoted,
+                    team=inbound.team or default_team,
+                    channel=Ticket.Channel.EMAIL,
+                    files=[upload for _, upload in accepted],
+                ))
+                kept.append(([attachment for attachment, _ in accepted], error))
+            messages = conversations.open_tickets_with_messages(requests)
+            for (inbound, parsed), (accepted, error), message in zip(emails, kept, messages):
+                _finish_message(message, parsed, accepted=accepted)
+                inbound.attempts += 1
+                inbound.processed_at = clock.now()
+                _processed(inbound, message, started=True, error=error)
+            update_each([inbound for inbound, _ in emails], OUTCOME_FIELDS)
+    except Exception:  # noqa: BLE001 - undone as a whole: each email is tried again alone, and fails alone
+        logger.exception("new requests of a batch could not be opened together; processing each alone")
+        customers.forget()
+        for inbound, _ in emails:
+            for name, value in outcomes[inbound.pk].items():
+                setattr(inbound, name, value)
+        return {}
+    return {inbound.pk: message for (inbound, _), message in zip(emails, messages)}
+
+
+def _outcome(inbound: InboundEmail) -> dict:
+    """The email's outcome fields as they are, by column (setting one back drops the related object read)."""
+    columns = [InboundEmail._meta.get_field(name).attname for name in OUTCOME_FIELDS]
+    return {column: getattr(inbound, column) for column in columns}
+
+
 def _process_one(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> InboundEmail:
     """One email of a batch, in a savepoint; returns it as it now is. On an error it is FAILED with the
     error kept and nothing else written (see _handle_failure)."""
@@ -355,11 +449,8 @@ def _process(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> Non
         return
     customer = customers.customer_for_email(_sender_of(parsed), name=parsed.from_name)
     delivery.address_works(customer)
-    accepted, skipped = _acceptable_files(parsed.attachments)
+    accepted, body, body_html, error = _message_of(parsed)
     files = [upload for _, upload in accepted]
-    notes = [note for _, note in skipped]
-    body = "\n\n".join([parsed.text.strip() or NO_TEXT, *notes])
-    body_html = parsed.html + "".join(f"<p>{html.escape(note)}</p>" for note in notes) if parsed.html else ""
     ticket = queries.ticket_replied_to(parsed)
     if (
         ticket is None and (parsed.in_reply_to or parsed.references) and _can_retry_later()
@@ -368,7 +459,7 @@ def _process(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> Non
         raise Deferred("the email it answers is being processed by another worker")
     if ticket is not None:
         message = conversations.customer_reply(
-            ticket, customer=customer, body=body, body_html=body_html, files=files
+            ticket, customer=customer, body=body, body_html=body_html, quoted=parsed.quoted, files=files
         )
         # A reply to a closed ticket opens a follow-up ticket (conversations.customer_reply), whose first
         # message it is; a reply to a merged ticket goes to the survivor, as a reply. Landing on the ticket it
@@ -382,6 +473,7 @@ def _process(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> Non
             subject=parsed.subject or "(no subject)",
             body=body,
             body_html=body_html,
+            quoted=parsed.quoted,
             team=inbound.team or queries.receiving_team(),
             channel=Ticket.Channel.EMAIL,
             files=files,
@@ -389,16 +481,31 @@ def _process(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> Non
         ticket = message.ticket
         started = True
     _finish_message(message, parsed, accepted=[attachment for attachment, _ in accepted])
-    inbound.desk_message = message
-    inbound.ticket_id = message.ticket_id
-    inbound.started_ticket = started
-    inbound.status = InboundEmail.Status.PROCESSED
-    inbound.error = "\n".join(line for line, _ in skipped)
+    _processed(inbound, message, started=started, error=error)
     inbound.save(update_fields=OUTCOME_FIELDS)
     if started and not inbound.quiet:  # a new request: "we have it" (acknowledgements.py decides whether)
         # The ticket in hand (customer and team loaded) unless the message went to a follow-up ticket.
         opened = ticket if ticket.pk == message.ticket_id else message.ticket
         acknowledgements.acknowledge(opened, message_id=inbound.message_id)
+
+
+def _message_of(parsed: parsing.Parsed) -> tuple[Accepted, str, str, str]:
+    """What the desk's message is made of: the attachments it takes (with their uploads), its text and HTML
+    (each with a note for an attachment left out), and the lines for InboundEmail.error about those."""
+    accepted, skipped = _acceptable_files(parsed.attachments)
+    notes = [note for _, note in skipped]
+    body = "\n\n".join([parsed.text.strip() or NO_TEXT, *notes])
+    body_html = parsed.html + "".join(f"<p>{html.escape(note)}</p>" for note in notes) if parsed.html else ""
+    return accepted, body, body_html, "\n".join(line for line, _ in skipped)
+
+
+def _processed(inbound: InboundEmail, message: Message, *, started: bool, error: str) -> None:
+    """The email's outcome, not saved yet: it is the message `message`."""
+    inbound.desk_message = message
+    inbound.ticket_id = message.ticket_id
+    inbound.started_ticket = started
+    inbound.status = InboundEmail.Status.PROCESSED
+    inbound.error = error
 
 
 def _record_machine_mail(inbound: InboundEmail, status: InboundEmail.Status, ticket: Ticket | None) -> None:
@@ -409,21 +516,19 @@ def _record_machine_mail(inbound: InboundEmail, status: InboundEmail.Status, tic
 
 
 def _finish_message(message: Message, parsed: parsing.Parsed, *, accepted: list[parsing.Attachment]) -> None:
-    """What the desk's message services do not take: the folded quote, and inline pictures ("cid:" in the
-    HTML) pointed at the attachments the desk stored for them, which `accepted` lists in saving order."""
-    changes = {"quoted": parsed.quoted} if parsed.quoted else {}
-    stored = list(Attachment.objects.filter(message=message).order_by("pk")) if accepted else []
+    """What the desk's message services do not take: inline pictures ("cid:" in the HTML) pointed at the
+    attachments the desk stored for them, which `accepted` lists in saving order."""
+    if not accepted or "cid:" not in message.body_html:
+        return
+    stored = list(Attachment.objects.filter(message=message).order_by("pk"))
     urls = {
         attachment.content_id: saved.get_absolute_url()
         for attachment, saved in zip(accepted, stored)
         if attachment.content_id
     }
-    if urls and "cid:" in message.body_html:
-        changes["body_html"] = inline_pictures(message.body_html, urls)
-    if changes:
-        Message.objects.filter(pk=message.pk).update(**changes)
-        for name, value in changes.items():
-            setattr(message, name, value)
+    if urls:
+        message.body_html = inline_pictures(message.body_html, urls)
+        Message.objects.filter(pk=message.pk).update(body_html=message.body_html)
 
 
 _CID = re.compile(r"""(["'])cid:([^"']+)\1""", re.IGNORECASE)
@@ -452,7 +557,7 @@ def _sender_of(parsed: parsing.Parsed) -> str:
 
 def _acceptable_files(
     attachments: list[parsing.Attachment],
-) -> tuple[list[tuple[parsing.Attachment, SimpleUploadedFile]], list[tuple[str, str]]]:
+) -> tuple[Accepted, list[tuple[str, str]]]:
     """The attachments that pass the desk's size and type check, and for each one left out a line for
     InboundEmail.error and a line for the customer's message on the desk, so the agent sees that
     something is missing. A refused attachment never costs the customer their message; it is

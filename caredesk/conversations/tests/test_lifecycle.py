@@ -1,8 +1,11 @@
+import dataclasses
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from caredesk.conversations import services
 from caredesk.conversations.models import Event, Message, Ticket
@@ -132,3 +135,48 @@ def test_a_custom_number_that_is_not_finite_is_refused(ticket, alice):
             services.set_fields(ticket, values={"order": raw}, by=alice)
     ticket.refresh_from_db()
     assert ticket.fields == {}
+
+
+def _requests(customer, team, count: int, **values) -> list:
+    return [
+        services.NewRequest(
+            customer=customer, subject=f"Pies, order {number}", body=f"Order {number} never came.", team=team, **values
+        )
+        for number in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_several_tickets_open_together_in_a_query_each_for_tickets_messages_and_events(miggins, billing, count):
+    with CaptureQueriesContext(connection) as queries:
+        messages = services.open_tickets_with_messages(_requests(miggins, billing, count))
+    watched = tuple(f'INSERT INTO "conversations_{table}"' for table in ("ticket", "message", "event"))
+    assert [query["sql"].split(" (")[0] for query in queries if query["sql"].startswith(watched)] == list(watched)
+    assert [message.body_text for message in messages] == [f"Order {number} never came." for number in range(count)]
+    for number, message in enumerate(messages):
+        ticket = Ticket.objects.get(pk=message.ticket_id)
+        assert (ticket.subject, ticket.status, ticket.customer) == (f"Pies, order {number}", "new", miggins)
+        assert list(ticket.messages.all()) == [message]
+        assert list(ticket.events.values_list("kind", "data")) == [
+            ("created", {"team": billing.pk, "channel": "web", "message": message.pk})
+        ]
+
+
+def test_tickets_opened_together_for_an_agent_are_assigned_and_the_agent_told(miggins, billing, alice):
+    messages = services.open_tickets_with_messages(_requests(miggins, billing, 2, owner=alice), by=alice)
+    for message in messages:
+        ticket = Ticket.objects.get(pk=message.ticket_id)
+        assert (ticket.owner, ticket.status) == (alice, "open")
+        kinds = [("created", alice.pk), ("assigned", alice.pk)]
+        assert list(ticket.events.values_list("kind", "actor")) == kinds
+    assert len([sent for sent in mail.outbox if sent.to == [alice.email]]) == 2
+
+
+@pytest.mark.parametrize("broken", [{"subject": "  "}, {"body": ""}, {"owner": "charlie"}])
+def test_one_request_that_breaks_a_rule_opens_none_of_them(miggins, billing, charlie, broken):
+    requests = _requests(miggins, billing, 3)
+    values = {**broken, "owner": charlie} if "owner" in broken else broken
+    requests[1] = dataclasses.replace(requests[1], **values)
+    with pytest.raises(ValidationError):
+        services.open_tickets_with_messages(requests)
+    assert not Ticket.objects.exists() and not Message.objects.exists() and not Event.objects.exists()

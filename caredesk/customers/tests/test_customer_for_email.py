@@ -49,3 +49,34 @@ def test_forget_makes_customer_for_email_read_the_database_again(miggins, django
         services.forget()
         with django_assert_num_queries(1):
             assert services.customer_for_email("miggins@example.com").name == "Mrs M"
+
+
+def test_customers_for_emails_finds_the_known_and_makes_the_new_in_one_insert(
+    pie_shops, miggins, django_assert_num_queries
+):
+    names = {"MIGGINS@example.com": "Mrs M", " tom@pies.example": "Tom Baker", "Tom@Pies.example": "Thomas", "ann@x.example": ""}
+    # The customers, the new ones' organisations, and the insert in a savepoint of its own.
+    with django_assert_num_queries(5):
+        found = services.customers_for_emails(names)
+    assert found["miggins@example.com"] == miggins and found["miggins@example.com"].name == "Mrs Miggins"
+    tom, ann = found["tom@pies.example"], found["ann@x.example"]
+    assert (tom.name, tom.organisation, ann.name, ann.organisation) == ("Tom Baker", pie_shops, "ann", None)
+    assert Customer.objects.count() == 3 and tom.pk and ann.pk
+    assert services.customers_for_emails({"tom@pies.example": "Other"}) == {"tom@pies.example": tom}
+
+
+def test_customers_for_emails_takes_a_customer_made_meanwhile_and_makes_the_others(miggins):
+    with services.known(["ann@x.example", "bob@x.example"]):
+        # Made by another request after known() read the addresses: the insert of both fails, one by one works.
+        made_meanwhile = Customer.objects.create(email="ann@x.example", name="Ann")
+        found = services.customers_for_emails({"ann@x.example": "Ann Other", "bob@x.example": "Bob"})
+        assert found["ann@x.example"] == made_meanwhile
+        assert found["bob@x.example"].name == "Bob" and Customer.objects.filter(email="bob@x.example").exists()
+
+
+def test_inside_known_customers_for_emails_reads_nothing_and_what_it_made_is_known(miggins, django_assert_num_queries):
+    with services.known(["miggins@example.com", "bob@x.example"]):
+        with django_assert_num_queries(3):  # the insert in its savepoint
+            found = services.customers_for_emails({"miggins@example.com": "", "bob@x.example": "Bob"})
+        with django_assert_num_queries(0):
+            assert services.customer_for_email("bob@x.example") == found["bob@x.example"]

@@ -55,8 +55,10 @@ def test_a_batch_processes_every_waiting_email_and_one_that_fails_leaves_the_oth
 
 @pytest.fixture
 def doomed_fails(monkeypatch):
-    """Opening a ticket called "Doomed" fails after the ticket was written: its email's savepoint is undone."""
+    """Opening a ticket called "Doomed" fails after the ticket was written, alone or with others: its email's
+    savepoint is undone (with the others', when they were opened together, and those are opened again alone)."""
     real_open_ticket = conversations.open_ticket_with_message
+    real_open_tickets = conversations.open_tickets_with_messages
 
     def open_then_fail(**kwargs):
         message = real_open_ticket(**kwargs)
@@ -64,7 +66,14 @@ def doomed_fails(monkeypatch):
             raise RuntimeError("disk full")
         return message
 
+    def open_all_then_fail(requests, **kwargs):
+        messages = real_open_tickets(requests, **kwargs)
+        if any(message.ticket.subject == "Doomed" for message in messages):
+            raise RuntimeError("disk full")
+        return messages
+
     monkeypatch.setattr(conversations, "open_ticket_with_message", open_then_fail)
+    monkeypatch.setattr(conversations, "open_tickets_with_messages", open_all_then_fail)
 
 
 def test_an_email_that_fails_half_way_leaves_nothing_half_written_and_the_batch_goes_on(billing, doomed_fails):
@@ -155,13 +164,20 @@ def test_an_email_caught_in_a_deadlock_stays_stored_and_is_queued_again(database
         sqlstate = "40P01"
 
     real_open_ticket = conversations.open_ticket_with_message
+    real_open_tickets = conversations.open_tickets_with_messages
 
     def open_or_deadlock(**kwargs):
         if kwargs["subject"] == "Unlucky":
             raise OperationalError("deadlock detected") from Deadlock()
         return real_open_ticket(**kwargs)
 
+    def open_all_or_deadlock(requests, **kwargs):  # opened together first: undone, then one at a time
+        if any(request.subject == "Unlucky" for request in requests):
+            raise OperationalError("deadlock detected") from Deadlock()
+        return real_open_tickets(requests, **kwargs)
+
     monkeypatch.setattr(conversations, "open_ticket_with_message", open_or_deadlock)
+    monkeypatch.setattr(conversations, "open_tickets_with_messages", open_all_or_deadlock)
     emails = stored(billing, "Pies", "Unlucky", "Jam")
     for inbound in emails:
         later(tasks.process_inbound, inbound_id=inbound.pk)

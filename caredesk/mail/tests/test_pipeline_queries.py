@@ -60,15 +60,12 @@ REPLY_QUERIES = (
     + 3  # the search document
     + 2  # reports rollup: the event still there, the ticket's state read (unchanged: not written)
 )
-# In a batch (services.process_batch), per new request: what depends on the email alone. 21 before the
-# batch-wide reads (2026-11-26): the customer, policies, routing, kudos, the message read back, the
-# acknowledgement and its loop breaker, and the open_ticket savepoint were per email then.
-NEW_REQUEST_IN_A_BATCH = (
-    2  # the email's savepoint (transactions.all_or_nothing: the services inside take none)
-    + 3  # the customer inserted, in a savepoint of its own
-    + 3  # ticket, message, CREATED event
-    + 1  # the email's outcome
-)
+# In a batch (services.process_batch), a new request with no thread headers and no ticket token costs no
+# query of its own: they are opened together (services._open_together). 9 before that (2026-11-26): the
+# email's savepoint, its new customer in a savepoint, its ticket, message and event, its outcome. 21 before
+# the batch-wide reads: the customer, policies, routing, kudos, the message read back, the acknowledgement and
+# its loop breaker, and the open_ticket savepoint were per email then.
+NEW_REQUEST_IN_A_BATCH = 0
 # Per reply in a batch. 17 before the batch-wide reads (2026-11-26): the customer, the thread, the policies,
 # kudos and the customer_reply savepoint were per email then.
 REPLY_IN_A_BATCH = (
@@ -80,11 +77,16 @@ REPLY_IN_A_BATCH = (
     + 1  # the owner's notification queued
     + 1  # the email's outcome
 )
-# Once per batch of new requests. 19 before the batch-wide reads (2026-11-26).
+# Once per batch of new requests. 27 before they were opened together, 19 before the batch-wide reads
+# (2026-11-26).
 BATCH_QUERIES = (
     2  # the batch's transaction
     + 2  # the claim: sizes, then rows
     + 2  # the customers of all senders; the organisations of the new ones' domains (customers.known)
+    + 2  # the savepoint of the new requests opened together
+    + 3  # the new customers inserted at once, in a savepoint of their own (a concurrent insert is caught)
+    + 3  # tickets, messages, CREATED events: one INSERT each
+    + 1  # the emails' outcomes: one UPDATE
     + 3  # hooks, once a batch (caredesk.system.memo): the enabled service policies, whether the team routes,
     #      the automation kinds
     + 3  # acknowledgements: the loop breaker's counts for all senders, the team's wording, its mailbox address
