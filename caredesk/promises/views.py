@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from caredesk.accounts import permissions
 from caredesk.calendars.services import calendar_for
@@ -51,8 +51,8 @@ def block_context(request, ticket, *, can_edit: bool, form=None, errors=None) ->
         "can_edit": can_edit,
         "errors": errors or {},
     }
-    if can_edit:
-        context["promise_form"] = form or _form(request, ticket, calendar=calendar)
+    if can_edit and form is not None:  # otherwise the block fetches it when opened (add_form)
+        context["promise_form"] = form
     return context
 
 
@@ -82,6 +82,15 @@ def detect(request, ticket_id: int):
         "promises/_suggestions.html",
         {"ticket": ticket, "candidates": [c for c in candidates if c.sentence not in recorded], "tz": calendar.tz},
     )
+
+
+@require_GET
+@staff_required
+def add_form(request, ticket_id: int):
+    """The sidebar's "Add a promise" form, fetched when the agent opens it."""
+    ticket = _ticket(request, ticket_id)
+    context = {"ticket": ticket, "promise_form": _form(request, ticket)}
+    return render(request, "promises/_promise_form.html", context)
 
 
 @require_POST

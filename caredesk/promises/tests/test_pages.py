@@ -1,5 +1,6 @@
 """The composer's promise check, the sidebar's Promises block and the portal's list, with who may do what."""
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -133,6 +134,19 @@ def test_the_ticket_page_shows_open_promises_with_due_time_and_owner(client, tic
     assert 'id="promise-check"' in html  # the composer's check
 
 
+def test_the_add_form_is_fetched_when_opened_with_the_team_as_owners(client, ticket, alice, bob, charlie):
+    client.force_login(alice)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    url = f"/promises/tickets/{ticket.pk}/promises/new"
+    assert f'hx-get="{url}"' in page and 'name="what"' not in page  # not built with the page
+    form = client.get(url).content.decode()
+    assert 'name="what"' in form and 'name="due"' in form and f'hx-post="/promises/tickets/{ticket.pk}/promises"' in form
+    owners = re.findall(r'<option value="(\d+)"( selected)?>', form)
+    assert {int(pk) for pk, _ in owners} == {alice.pk, bob.pk}  # the team's agents; charlie is not on it
+    assert [int(pk) for pk, selected in owners if selected] == [ticket.owner_id]
+    assert client.post(url).status_code == 405
+
+
 def test_ticket_page_queries_do_not_grow_with_promises(client, ticket, alice):
     client.force_login(alice)
     counts = []
@@ -164,6 +178,7 @@ def deliveries_promise(deliveries, charlie, miggins, ticket_factory):
 
 def _refused_everything(client, promise, status):
     ticket = promise.ticket
+    assert client.get(f"/promises/tickets/{ticket.pk}/promises/new").status_code == status
     assert _make(client, ticket, what="Call back", due="tomorrow 3pm", owner=promise.owner_id).status_code == status
     assert _detect(client, ticket, "I'll call you back tomorrow.").status_code == status
     assert client.post(f"/promises/{promise.pk}/keep").status_code == status
@@ -184,6 +199,7 @@ def test_the_customer_may_not_record_keep_or_cancel_on_their_own_ticket(client, 
 
 def test_an_agent_outside_a_private_team_gets_404(client, ticket, charlie, promise):
     client.force_login(charlie)
+    assert client.get(f"/promises/tickets/{ticket.pk}/promises/new").status_code == 404
     assert _make(client, ticket, what="Call back", due="tomorrow 3pm", owner=charlie.pk).status_code == 404
     assert _detect(client, ticket, "I'll call you back tomorrow.").status_code == 404
     assert client.post(f"/promises/{promise.pk}/keep").status_code == 404
