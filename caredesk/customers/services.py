@@ -61,7 +61,9 @@ def customers_for_emails(names: dict[str, str]) -> dict[str, Customer]:
     else:
         read = Customer.objects.filter(email__in=wanted).select_related("organisation")
         found = {customer.email: customer for customer in read}
-    new = [address for address in wanted if address not in found]
+    # In address order: two batches making some of the same customers take their index locks in the same
+    # order, so one waits for the other rather than both deadlocking.
+    new = sorted(address for address in wanted if address not in found)
     domains = {address.rsplit("@", 1)[-1] for address in new} - {""}
     organisations = dict(known.organisations) if known is not None else {}
     organisations |= _organisations(domains - organisations.keys())
