@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from caredesk.accounts import permissions
 from caredesk.accounts.models import Team, User
-from caredesk.mail import queries as mail_queries
 
 from . import search
 from .models import OPEN_STATUSES, Attachment, Event, Message, SavedView, Ticket
@@ -348,8 +347,6 @@ def timeline(ticket: Ticket, *, public_only: bool = False, latest: int | None = 
         messages.select_related("author", "customer")
         .only(*MESSAGE_FIELDS, *AUTHOR_FIELDS)
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        # Each reply's email delivery state, in the same query (subqueries, not one more prefetch).
-        .annotate(**mail_queries.delivery_of_messages())
     )
     items = [TimelineItem(m.created_at, "message", message=m) for m in messages]
     if not public_only:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from caredesk.accounts import permissions
 from caredesk.customers.models import Customer
+from caredesk.mail import queries as mail_queries
 
 from .. import handoffs, macros, presence, queries, services
 from ..forms.ticket import (
@@ -117,6 +118,8 @@ def _ticket_context(request, ticket: Ticket, *, whole: bool = False, **extra) ->
     definitions = list(CustomField.objects.all())
     timeline = queries.timeline(ticket, latest=None if whole else TIMELINE_LATEST)
     _word_events(timeline, {definition.key: definition.label for definition in definitions})
+    # Each reply's email delivery state (queued, sent, failed), shown on the message for staff.
+    mail_queries.attach_deliveries([item.message for item in timeline if item.kind == "message"])
     can_edit = permissions.can_work_on(user, ticket) and not ticket.merged_into_id
     context = {
         "ticket": ticket,
