@@ -68,8 +68,9 @@ def test_the_corpus_processed_in_batches_ends_as_processed_one_email_at_a_time(b
         alone = _processed(lambda: [services.process(inbound) for inbound in InboundEmail.objects.order_by("pk")])
 
         def in_batches():
-            while services.process_batch(limit=size):
-                pass
+            done = services.process_batch(limit=size)
+            while done:  # until a batch finds nothing left
+                done = services.process_batch(limit=size)
 
         batched = _processed(in_batches)
     assert len(alone) > len(MANIFEST["entries"])  # the emails, then the tickets they made

@@ -51,21 +51,17 @@ def test_each_event_costs_a_few_queries(standard, ticket_factory, miggins, billi
 
     calendar_for(ticket.team)
     with clock.travel_to(datetime(2026, 11, 24, 10, 5, tzinfo=ZoneInfo("Europe/London"))):
-        _count_each_event(ticket)
-
-
-def _count_each_event(ticket: Ticket) -> None:
-    # CREATED: policies, their teams, the targets (one INSERT), next_due_at.
-    assert queries_of(Event(ticket=ticket, kind=Event.Kind.CREATED, data={})) == 4
-    # REPLIED: open targets, their new state, a TARGET_MET per met target (two first replies here), next_due_at.
-    assert queries_of(Event(ticket=ticket, kind=Event.Kind.REPLIED, data={})) == 5
-    # CUSTOMER_REPLIED: open targets, the next-reply target, next_due_at.
-    assert queries_of(Event(ticket=ticket, kind=Event.Kind.CUSTOMER_REPLIED, data={})) == 3
-    # Pausing and resuming: open targets, their new state, next_due_at.
-    assert queries_of(Event(ticket=ticket, kind=Event.Kind.STATUS_CHANGED, data={"to": "pending_customer"})) == 3
-    assert queries_of(Event(ticket=ticket, kind=Event.Kind.STATUS_CHANGED, data={"to": "open"})) == 3
-    # PRIORITY_CHANGED: open targets, policies, their teams, the targets' new times, next_due_at.
-    assert queries_of(Event(ticket=ticket, kind=Event.Kind.PRIORITY_CHANGED, data={"to": 4})) == 5
+        # CREATED: policies, their teams, the targets (one INSERT), next_due_at.
+        assert queries_of(Event(ticket=ticket, kind=Event.Kind.CREATED, data={})) == 4
+        # REPLIED: open targets, their new state, a TARGET_MET per met target (two first replies here), next_due_at.
+        assert queries_of(Event(ticket=ticket, kind=Event.Kind.REPLIED, data={})) == 5
+        # CUSTOMER_REPLIED: open targets, the next-reply target, next_due_at.
+        assert queries_of(Event(ticket=ticket, kind=Event.Kind.CUSTOMER_REPLIED, data={})) == 3
+        # Pausing and resuming: open targets, their new state, next_due_at.
+        assert queries_of(Event(ticket=ticket, kind=Event.Kind.STATUS_CHANGED, data={"to": "pending_customer"})) == 3
+        assert queries_of(Event(ticket=ticket, kind=Event.Kind.STATUS_CHANGED, data={"to": "open"})) == 3
+        # PRIORITY_CHANGED: open targets, policies, their teams, the targets' new times, next_due_at.
+        assert queries_of(Event(ticket=ticket, kind=Event.Kind.PRIORITY_CHANGED, data={"to": 4})) == 5
 
 
 def test_events_of_its_own_are_ignored(standard, ticket_factory, miggins, billing, alice):
