@@ -316,12 +316,14 @@ def _open_together(emails: list[tuple[InboundEmail, parsing.Parsed]]) -> dict[in
     outcomes = {inbound.pk: _outcome(inbound) for inbound, _ in emails}
     try:
         with transaction.atomic():
-            senders = {_sender_of(parsed): parsed.from_name for _, parsed in emails}
-            people = customers.customers_for_emails(senders)
+            addresses = {inbound.pk: _sender_of(parsed).strip().lower() for inbound, parsed in emails}
+            people = customers.customers_for_emails(
+                {addresses[inbound.pk]: parsed.from_name for inbound, parsed in emails}
+            )
             default_team = None  # read once, for the emails received for no team in particular
             requests, kept = [], []
             for inbound, parsed in emails:
-                customer = people[_sender_of(parsed).strip().lower()]
+                customer = people[addresses[inbound.pk]]
                 delivery.address_works(customer)
                 accepted, body, body_html, error = _message_of(parsed)
                 if inbound.team is None and default_team is None:
