@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--top", type=int, default=40, help="Functions to list; 0: no cProfile.")
     parser.add_argument("--queries", action="store_true", help="Also print the commonest SQL statements.")
+    parser.add_argument("--dump", type=Path, help="Also save the cProfile statistics here (for pstats).")
     args = parser.parse_args()
     import mail_corpus
 
@@ -45,10 +46,10 @@ def main() -> None:
     corpus = workdir / "corpus.pickle"
     corpus.write_bytes(pickle.dumps(list(mail_corpus.stream(args.messages))))
     os.environ.update(env)
-    profile(corpus, args.batch, args.top, args.queries)
+    profile(corpus, args.batch, args.top, args.queries, args.dump)
 
 
-def profile(corpus: Path, batch: int, top: int, show_queries: bool) -> None:
+def profile(corpus: Path, batch: int, top: int, show_queries: bool, dump: Path | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caredesk.settings")
     import django
 
@@ -99,6 +100,8 @@ def profile(corpus: Path, batch: int, top: int, show_queries: bool) -> None:
           f"{len(statements) / count:.1f} queries an email")
     statuses = Counter(InboundEmail.objects.values_list("status", flat=True))
     print(f"statuses: {dict(statuses)}")
+    if profiler and dump:
+        profiler.dump_stats(dump)
     if profiler:
         by_area = Counter()
         for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(profiler).stats.items():

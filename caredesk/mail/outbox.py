@@ -5,7 +5,8 @@ task, exactly once.
   change that caused an email and the email commit or vanish together.
 - `send` claims the row (queued -> sending, committed before the mail server is called), sends it, and
   records the outcome: sent; queued again with back-off on a temporary failure (4xx, no connection);
-  failed with the server's answer on a permanent one (5xx) or after the last retry.
+  failed with the server's answer on a permanent one (5xx) or after the last retry. `send_many` does the
+  same for several emails over one connection to the mail server (a batch's acknowledgements, the sweep).
 - A worker that dies between handing the email over and recording it leaves the row `sending`;
   `give_up_stale` marks it `unknown` after LEASE and it is never sent again automatically, because the
   mail server may already have it. A person may `resend` it: the same row, the same Message-ID, so a
@@ -24,14 +25,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks
 from django_tasks import task_backends
 
 from caredesk.accounts.models import User
 from caredesk.conversations import events
-from caredesk.conversations.models import Event, Message, Ticket
+from caredesk.conversations.models import Attachment, Event, Message, Ticket
 from caredesk.notifications.defaults import Kind
 from caredesk.notifications.rendering import render_text
 from caredesk.notifications.rendering import wording as wording_of
@@ -221,24 +222,57 @@ def send(outbound_id: int) -> OutboundEmail | None:
     run that claims the row sends. Returns the email as it is now (None if it no longer exists).
     Call it outside a transaction, as the worker does (with the ImmediateBackend of tests it runs inside
     the caller's, which is harmless there: one process, no second worker to race)."""
+    send_many([outbound_id])
+    return OutboundEmail.objects.filter(pk=outbound_id).first()
+
+
+def send_many(outbound_ids: Sequence[int]) -> None:
+    """Send the emails of `outbound_ids` that are queued and due, in that order, over one connection to
+    the mail server. They are read in one query, but each is claimed on its own just before it is sent,
+    as `send` always did: a crash costs at most the email in flight (left `sending`, then `unknown`), and
+    the ones after it stay queued for the next run. Safe to run any number of times, at once or in turn."""
+    by_id = {
+        outbound.pk: outbound
+        for outbound in _ready(OutboundEmail.objects.filter(pk__in=outbound_ids), clock.now()).prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+        )
+    }
+    if not by_id:
+        return
+    connection = get_connection()
+    try:
+        for outbound_id in dict.fromkeys(outbound_ids):  # in the order asked, each once
+            if (outbound := by_id.get(outbound_id)) is not None:
+                _send_one(outbound, connection)
+    finally:
+        connection.close()
+
+
+def _send_one(outbound: OutboundEmail, connection) -> None:
     now = clock.now()
     # The claim is a conditional UPDATE in autocommit: committed before the mail server is called, so
     # of two workers exactly one sends, and a crash after it leaves the row `sending` (then `unknown`).
-    claimed = (
-        OutboundEmail.objects.filter(pk=outbound_id, status=OutboundEmail.Status.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    claimed = _ready(OutboundEmail.objects.filter(pk=outbound.pk), now).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
-    outbound = OutboundEmail.objects.filter(pk=outbound_id).first()
-    if not claimed or outbound is None:
-        return outbound
+    if not claimed:  # another run took it since it was read
+        return
     try:
-        _deliver(outbound)
+        _deliver(outbound, connection)
     except TemporaryFailure as error:
-        return _retry_or_fail(outbound, str(error))
+        connection.close()  # the next email opens a fresh connection: this one may be broken
+        _retry_or_fail(outbound, str(error))
     except PermanentFailure as error:
-        return _finish(outbound, OutboundEmail.Status.FAILED, error=str(error))
-    return _finish(outbound, OutboundEmail.Status.SENT)
+        _record(outbound, OutboundEmail.Status.FAILED, error=str(error))
+    else:
+        _record(outbound, OutboundEmail.Status.SENT)
+
+
+def _ready(emails: QuerySet, now) -> QuerySet:
+    """Of `emails`, those queued whose time has come."""
+    return emails.filter(status=OutboundEmail.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
 
 
 def give_up_stale(now=None) -> int:
@@ -257,10 +291,7 @@ def due(now=None, *, limit: int = 200):
     """Queued emails whose time has come, oldest first, at most `limit` (one sweep stays short; the next
     takes the rest): what a periodic sweep sends. Besides backends without delayed tasks, it catches any
     send task a non-database queue lost."""
-    now = now or clock.now()
-    queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
-    ready = queued.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    return ready.order_by("created_at", "pk")[:limit]
+    return _ready(OutboundEmail.objects.all(), now or clock.now()).order_by("created_at", "pk")[:limit]
 
 
 def resend(outbound: OutboundEmail, *, by: User) -> OutboundEmail:
@@ -304,12 +335,12 @@ def _queue_send(outbound: OutboundEmail, *, run_after=None) -> None:
     # when it is. This is also why a retry can never recurse.
 
 
-def _deliver(outbound: OutboundEmail) -> None:
-    """Hand the email to Django's email backend; raise TemporaryFailure or PermanentFailure with the
-    server's answer."""
+def _deliver(outbound: OutboundEmail, connection) -> None:
+    """Hand the email to Django's email backend through `connection` (opened here when it is not open: kept
+    open for the next email); raise TemporaryFailure or PermanentFailure with the server's answer."""
     try:
         email = _email_of(outbound)
-        connection = get_connection()
+        connection.open()
         email.connection = connection
         email.send()
     except smtplib.SMTPRecipientsRefused as error:
@@ -348,7 +379,7 @@ def _email_of(outbound: OutboundEmail) -> EmailMultiAlternatives:
     )
     if outbound.body_html:
         email.attach_alternative(outbound.body_html, "text/html")
-    for attachment in outbound.attachments.order_by("pk"):
+    for attachment in outbound.attachments.all():  # in pk order (send_many prefetched them so)
         with attachment.file.open("rb") as file:
             email.attach(attachment.filename, file.read(), attachment.content_type)
     return email
@@ -359,11 +390,11 @@ def _answer(code: int, reply) -> str:
     return f"{code} {' '.join(text.split())}"
 
 
-def _retry_or_fail(outbound: OutboundEmail, error: str) -> OutboundEmail:
+def _retry_or_fail(outbound: OutboundEmail, error: str) -> None:
     attempts = OutboundEmail.objects.values_list("attempts", flat=True).get(pk=outbound.pk)
     if attempts > len(RETRY_DELAYS):
-        gave_up = f"{error} (gave up after {attempts} tries)"
-        return _finish(outbound, OutboundEmail.Status.FAILED, error=gave_up)
+        _record(outbound, OutboundEmail.Status.FAILED, error=f"{error} (gave up after {attempts} tries)")
+        return
     run_after = clock.now() + RETRY_DELAYS[attempts - 1]
     with transaction.atomic():
         OutboundEmail.objects.filter(pk=outbound.pk, status=OutboundEmail.Status.SENDING).update(
@@ -371,13 +402,18 @@ def _retry_or_fail(outbound: OutboundEmail, error: str) -> OutboundEmail:
         )
         _queue_send(outbound, run_after=run_after)
     logger.warning("outbound email %s not sent, retry at %s: %s", outbound.pk, run_after, error)
-    outbound.refresh_from_db()
-    return outbound
 
 
 def _finish(outbound: OutboundEmail, status: str, *, error: str = "") -> OutboundEmail | None:
     """Record the final outcome of a send; a log-in link's body is wiped with it. Returns the email, or
     None when it was no longer `sending` (another outcome was recorded first)."""
+    if not _record(outbound, status, error=error):
+        return None
+    return OutboundEmail.objects.get(pk=outbound.pk)
+
+
+def _record(outbound: OutboundEmail, status: str, *, error: str = "") -> bool:
+    """_finish without reading the email back: whether the outcome was recorded."""
     changes = {"status": status, "last_error": error}
     if status == OutboundEmail.Status.SENT:
         changes["sent_at"] = clock.now()
@@ -386,6 +422,4 @@ def _finish(outbound: OutboundEmail, status: str, *, error: str = "") -> Outboun
     if status == OutboundEmail.Status.FAILED:
         logger.warning("outbound email %s failed: %s", outbound.pk, error)
     sending = OutboundEmail.objects.filter(pk=outbound.pk, status=OutboundEmail.Status.SENDING)
-    if not sending.update(**changes):
-        return None
-    return OutboundEmail.objects.get(pk=outbound.pk)
+    return bool(sending.update(**changes))

@@ -17,12 +17,11 @@ def process_inbound(inbound_id: int) -> None:
 
 @task()
 def send_emails(outbound_ids: list[int]) -> None:
-    """Send several emails of the outbox, one after the other (outbox.send each: only a queued, due email
+    """Send several emails of the outbox over one connection (outbox.send_many: only a queued, due email
     is sent, and only once). Queued by a batch of inbound email for its acknowledgements."""
     from . import outbox
 
-    for outbound_id in outbound_ids:
-        outbox.send(outbound_id)
+    outbox.send_many(outbound_ids)
 
 
 @task()
@@ -39,8 +38,7 @@ def send_due_emails() -> None:
     task a queue lost). Run it every minute or so."""
     from . import outbox
 
-    for outbound_id in outbox.due().values_list("pk", flat=True):
-        outbox.send(outbound_id)
+    outbox.send_many(list(outbox.due().values_list("pk", flat=True)))
 
 
 @task()

@@ -1,7 +1,9 @@
 """A real SMTP server for the outbox tests: aiosmtpd on loopback, recording what it accepts.
 
 Import the fixture into a test module (`from .smtp_server import smtp_server`); it points Django's SMTP
-backend at the server for that test. Set `smtp_server.answer` to make it refuse the next messages.
+backend at the server for that test. Set `smtp_server.answer` to make it refuse the next messages, or
+`smtp_server.refuse[text] = answer` to refuse only those that contain `text`. Each accepted envelope
+keeps the client's address and port (`peer`): two envelopes from the same peer came over one connection.
 """
 
 import socket
@@ -23,6 +25,7 @@ class Envelope:
     mail_from: str
     rcpt_tos: list[str]
     content: bytes
+    peer: tuple = ()
 
     @property
     def message(self) -> EmailMessage:
@@ -31,15 +34,19 @@ class Envelope:
 
 @dataclass
 class RecordingHandler:
-    """Answers DATA with `answer`; records the envelope only when it accepts (250)."""
+    """Answers DATA with `answer` (or the answer `refuse` has for a text the email contains); records the
+    envelope only when it accepts (250)."""
 
     answer: str = ACCEPT
+    refuse: dict[str, str] = field(default_factory=dict)
     received: list[Envelope] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        if self.answer.startswith("250"):
-            self.received.append(Envelope(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return self.answer
+        content = envelope.original_content
+        answer = next((no for text, no in self.refuse.items() if text.encode() in content), self.answer)
+        if answer.startswith("250"):
+            self.received.append(Envelope(envelope.mail_from, list(envelope.rcpt_tos), content, session.peer))
+        return answer
 
 
 class SMTPServer:
@@ -51,6 +58,10 @@ class SMTPServer:
     @property
     def received(self) -> list[Envelope]:
         return self.handler.received
+
+    @property
+    def refuse(self) -> dict[str, str]:
+        return self.handler.refuse
 
     @property
     def answer(self) -> str:

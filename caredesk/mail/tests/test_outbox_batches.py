@@ -1,0 +1,116 @@
+"""Several emails sent in one run (outbox.send_many: the acknowledgements of a batch of inbound email, the
+periodic sweep): one connection to the real mail server (aiosmtpd on loopback), one read, and two writes
+per email. Each email is still claimed on its own just before it goes, so a refusal or a crash touches only
+the email in flight; the others are sent, or stay queued for the next run."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from caredesk.conversations import services as conversations
+from caredesk.mail import outbox, tasks
+from caredesk.mail.models import OutboundEmail
+from caredesk.system import clock
+from caredesk.system.queue import suppressed
+
+from .smtp_server import TRY_LATER, smtp_server  # noqa: F401 - the fixture
+
+
+@pytest.fixture
+def ticket(ticket_factory, miggins, billing, alice):
+    """Mrs Miggins's ticket, opened without its notifications: the mail server sees only what a test sends."""
+    with suppressed():
+        return ticket_factory.create(customer=miggins, team=billing, owner=alice, subject="Twelve pies missing")
+
+
+def _queued(ticket, alice, bodies: list[str]) -> list[OutboundEmail]:
+    """Replies whose emails are stored, their send tasks not run (as a worker finds them)."""
+    with suppressed():
+        return [outbox.queue_reply(conversations.reply(ticket, by=alice, body=body)) for body in bodies]
+
+
+def _statuses(emails: list[OutboundEmail]) -> list[tuple[str, int]]:
+    rows = dict(OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).values_list("pk", "status"))
+    attempts = dict(OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).values_list("pk", "attempts"))
+    return [(rows[e.pk], attempts[e.pk]) for e in emails]
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_emails_sent_together_go_in_order_over_one_connection_with_two_writes_each(
+    smtp_server, ticket, alice, count
+):
+    bodies = [f"Update number {n}." for n in range(count)]
+    emails = _queued(ticket, alice, bodies)
+    with CaptureQueriesContext(connection) as queries:
+        outbox.send_many([email.pk for email in emails])
+    # One read of all of them (their attachments prefetched: one more), then per email its claim and its outcome.
+    assert len(queries) == 2 + 2 * count
+    assert _statuses(emails) == [("sent", 1)] * count
+    received = [envelope.message for envelope in smtp_server.received]
+    assert [message.get_body(("plain",)).get_content().strip().splitlines()[0] for message in received] == bodies
+    assert [message["Message-ID"] for message in received] == [f"<{email.message_id}>" for email in emails]
+    assert len({envelope.peer for envelope in smtp_server.received}) == 1
+
+
+def test_emails_already_sent_not_due_or_missing_are_left_alone_and_no_connection_is_opened(smtp_server, ticket, alice):
+    sent, later = _queued(ticket, alice, ["Sent already.", "Not due yet."])
+    outbox.send(sent.pk)
+    OutboundEmail.objects.filter(pk=later.pk).update(next_attempt_at=clock.now() + timedelta(hours=1))
+    smtp_server.received.clear()
+    with CaptureQueriesContext(connection) as queries:
+        outbox.send_many([sent.pk, later.pk, 999_999, sent.pk])
+    assert len(queries) == 1  # the read found nothing to send
+    assert smtp_server.received == []
+    assert _statuses([sent, later]) == [("sent", 1), ("queued", 0)]
+
+
+def test_a_temporary_refusal_in_the_middle_costs_only_that_email_and_the_next_goes_on_a_fresh_connection(
+    smtp_server, ticket, alice
+):
+    first, refused, third = _queued(ticket, alice, ["First.", "Refused for now.", "Third."])
+    smtp_server.refuse["Refused for now."] = TRY_LATER
+    outbox.send_many([first.pk, refused.pk, third.pk])
+    assert _statuses([first, refused, third]) == [("sent", 1), ("queued", 1), ("sent", 1)]
+    refused.refresh_from_db()
+    assert refused.last_error.startswith("451 4.3.0") and refused.next_attempt_at > clock.now()
+    # The refusal closed the connection: the third email went over a new one.
+    assert len({envelope.peer for envelope in smtp_server.received}) == 2
+    smtp_server.refuse.clear()
+    with clock.travel_to(refused.next_attempt_at):
+        tasks.send_due_emails.call()
+    assert _statuses([first, refused, third]) == [("sent", 1), ("sent", 2), ("sent", 1)]
+    assert len(smtp_server.received) == 3
+
+
+class DyingBackend(LocmemBackend):
+    """Hands the email over (to Django's test outbox, pytest-django's `mailoutbox`), then the worker dies
+    when the email's body says so: like SIGKILL, nothing after it runs (SystemExit passes every
+    `except Exception`)."""
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        if any("The worker dies here." in message.body for message in messages):
+            raise SystemExit("killed")
+        return sent
+
+
+def test_a_worker_that_dies_mid_run_leaves_only_the_email_in_flight_unknown_and_the_rest_queued(
+    settings, ticket, alice, mailoutbox
+):
+    settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
+    emails = _queued(ticket, alice, ["Goes out.", "The worker dies here.", "Still waiting.", "Also waiting."])
+    with pytest.raises(SystemExit):
+        tasks.send_emails.call(outbound_ids=[email.pk for email in emails])
+    assert len(mailoutbox) == 2
+    assert _statuses(emails) == [("sent", 1), ("sending", 1), ("queued", 0), ("queued", 0)]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with clock.travel_to(clock.now() + outbox.LEASE + timedelta(seconds=1)):
+        tasks.give_up_stale_sends.call()
+        tasks.send_due_emails.call()
+    assert _statuses(emails) == [("sent", 1), ("unknown", 1), ("sent", 1), ("sent", 1)]
+    assert [message.body.splitlines()[0] for message in mailoutbox] == [
+        "Goes out.", "The worker dies here.", "Still waiting.", "Also waiting."
+    ]
