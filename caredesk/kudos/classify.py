@@ -70,6 +70,8 @@ def _fold_char(char: str) -> str:
 
 
 def fold(text: str) -> str:
+    if text.isascii():  # most mail: lower case is already the fold, one character for one
+        return text.lower()
     return "".join(_fold_char(c) for c in text)
 
 
@@ -281,6 +283,13 @@ COMPLAINT_PATTERNS = [re.compile(p) for p in (
     r"(?<!\w)(?:nadie|niemand|nessuno|personne ne|nikt|neb|ninguem|ninguém|nunca chegou|nie dotarl\w*|nie doszl\w*|no ha llegado|nunca llego|n'est jamais|nie angekommen|nooit aangekomen|mai arrivato)(?!\w)",
 )]
 # Complaint words that, next to praise, usually describe the problem someone then put right.
+# The signals that need not end a window, as one pattern: it matches where any of them would (each starts
+# with the same look-behind, and an alternation matches wherever one of its branches does).
+_WORD_START = r"(?<!\w)"
+END_SIGNALS = [pattern for pattern in COMPLAINT_PATTERNS if "$" in pattern.pattern]
+ANY_SIGNAL = re.compile(_WORD_START + "(?:" + "|".join(
+    "(?:" + p.pattern[len(_WORD_START):] + ")" for p in COMPLAINT_PATTERNS if p not in END_SIGNALS
+) + ")")
 RESOLVED = _lexicon(
     "sorted", "sorted it", "sorted out", "sorting", "for finding", "found my", "day around", "things around", "fixed", "resolved", "put right", "replaced", "refunded",
     "in the end", "turned it around", "saved the day", "came to the rescue", "got it back", "found it",
@@ -494,7 +503,10 @@ def _hits(pattern: re.Pattern, folded: str, original: str, start: int, end: int,
 def _signals_in(folded: str) -> list[re.Pattern]:
     """The COMPLAINT_PATTERNS that can match in some window of the message: the few that match somewhere in
     it, and those with $ (which matches at a window's end). Each is then looked for in every clause; most
-    messages hold none of them, and looking for all of them in every clause was half of classify's time."""
+    messages hold none of them, and looking for all of them in every clause was half of classify's time.
+    Whether any matches at all is one search of ANY_SIGNAL, a third of the time of searching each."""
+    if not ANY_SIGNAL.search(folded):
+        return END_SIGNALS
     return [pattern for pattern in COMPLAINT_PATTERNS if "$" in pattern.pattern or pattern.search(folded)]
 
 

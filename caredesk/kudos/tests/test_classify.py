@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredesk.kudos.classify import MAX_CHARS, _lexicon, classify
+from caredesk.kudos.classify import (
+    ANY_SIGNAL, COMPLAINT_PATTERNS, END_SIGNALS, MAX_CHARS, _fold_char, _lexicon, classify, fold,
+)
 
 
 @pytest.mark.parametrize(
@@ -180,3 +182,21 @@ def test_a_lexicon_as_a_trie_matches_what_the_alternation_of_its_phrases_matched
     trie = _lexicon(*LEXICON_ENTRIES)
     expected = [m.span() for m in _alternation(*LEXICON_ENTRIES).finditer(text)]
     assert [m.span() for m in trie.finditer(text)] == expected
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_folding_plain_ascii_by_lower_case_gives_what_folding_each_character_gives(text):
+    """fold() takes a short cut for ASCII text (str.lower); it must agree with the character by character fold."""
+    assert fold(text) == "".join(_fold_char(char) for char in text)
+
+
+SIGNAL_WORDS = sorted({word for pattern in COMPLAINT_PATTERNS for word in re.findall(r"[a-z']{2,}", pattern.pattern)})
+
+
+@given(st.lists(st.sampled_from([*SIGNAL_WORDS, "3", "£12", ".", ",", "\n", "x"]), max_size=25))
+def test_any_signal_matches_exactly_when_one_of_the_complaint_signals_does(words):
+    """_signals_in asks ANY_SIGNAL first and skips the signals one by one when it finds nothing."""
+    text = " ".join(words)
+    unanchored = [pattern for pattern in COMPLAINT_PATTERNS if pattern not in END_SIGNALS]
+    assert all(pattern.pattern.startswith(r"(?<!\w)") for pattern in unanchored)
+    assert bool(ANY_SIGNAL.search(text)) == any(pattern.search(text) for pattern in unanchored)
