@@ -120,7 +120,11 @@ def run_child(corpus: Path, workers: int) -> None:
     ]
     # The clock starts once every worker is up (its first heartbeat written): a desk's workers are running
     # when mail arrives, and their start-up (2-3 s of CPU each here) is none of store, parse, thread, save.
+    deadline = time.monotonic() + 120
     while WorkerHeartbeat.objects.count() < workers:
+        if any(worker.poll() is not None for worker in pool) or time.monotonic() > deadline:
+            _stop(pool)
+            raise SystemExit("a worker did not start (no heartbeat)")
         time.sleep(0.05)
     started = time.perf_counter()
     for raw in messages:
@@ -130,13 +134,26 @@ def run_child(corpus: Path, workers: int) -> None:
                 later(tasks.process_inbound, inbound_id=inbound.pk)
     stored = time.perf_counter() - started
     unfinished = InboundEmail.objects.filter(status=InboundEmail.Status.STORED)
-    while unfinished.exists() or DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+    pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+    last, still, looked = None, time.monotonic(), time.monotonic()
+    while unfinished.exists() or pending.exists():
+        # Stalled (nothing moved for two minutes): say where, rather than wait for ever. Looked at every 5 s
+        # only: counting is not free, and this process shares the machine with the workers.
+        if time.monotonic() - looked < 5:
+            time.sleep(0.05)
+            continue
+        looked = time.monotonic()
+        state = (unfinished.count(), pending.count(), DBTaskResult.objects.count())
+        if state != last:
+            last, still = state, time.monotonic()
+        elif time.monotonic() - still > 120:
+            tasks_by_status = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")))
+            alive = [worker.poll() is None for worker in pool]
+            _stop(pool)
+            raise SystemExit(f"stalled: {state[0]} emails stored, tasks {tasks_by_status}, workers alive {alive}")
         time.sleep(0.05)
     total = time.perf_counter() - started
-    for worker in pool:
-        worker.terminate()
-    for worker in pool:
-        worker.wait(30)
+    _stop(pool)
     statuses = dict(InboundEmail.objects.values_list("status").annotate(n=Count("pk")))
     print(json.dumps({
         "messages": len(messages),
@@ -148,6 +165,13 @@ def run_child(corpus: Path, workers: int) -> None:
         "desk_messages": Message.objects.count(),
         "failed_tasks": DBTaskResult.objects.filter(status="FAILED").count(),
     }))
+
+
+def _stop(pool: list[subprocess.Popen]) -> None:
+    for worker in pool:
+        worker.terminate()
+    for worker in pool:
+        worker.wait(30)
 
 
 class Sink:
