@@ -52,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", choices=["queue", "filtered", "ticket", "search"])
+    parser.add_argument("--sort", default="cumulative", help="cProfile orders, comma-separated (cumulative,tottime).")
     parser.add_argument("--top", type=int, default=35)
     args = parser.parse_args()
     client = Client()
@@ -82,7 +83,8 @@ def main() -> None:
             f"{len(statements)} queries"
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+            for order in args.sort.split(","):
+                pstats.Stats(profiler).sort_stats(order).print_stats(args.top)
 
 
 if __name__ == "__main__":
