@@ -282,7 +282,6 @@ COMPLAINT_PATTERNS = [re.compile(p) for p in (
     # nobody / no reply in other languages
     r"(?<!\w)(?:nadie|niemand|nessuno|personne ne|nikt|neb|ninguem|ninguém|nunca chegou|nie dotarl\w*|nie doszl\w*|no ha llegado|nunca llego|n'est jamais|nie angekommen|nooit aangekomen|mai arrivato)(?!\w)",
 )]
-# Complaint words that, next to praise, usually describe the problem someone then put right.
 # The signals that need not end a window, as one pattern: it matches where any of them would (each starts
 # with the same look-behind, and an alternation matches wherever one of its branches does).
 _WORD_START = r"(?<!\w)"
@@ -290,6 +289,7 @@ END_SIGNALS = [pattern for pattern in COMPLAINT_PATTERNS if "$" in pattern.patte
 ANY_SIGNAL = re.compile(_WORD_START + "(?:" + "|".join(
     "(?:" + p.pattern[len(_WORD_START):] + ")" for p in COMPLAINT_PATTERNS if p not in END_SIGNALS
 ) + ")")
+# Complaint words that, next to praise, usually describe the problem someone then put right.
 RESOLVED = _lexicon(
     "sorted", "sorted it", "sorted out", "sorting", "for finding", "found my", "day around", "things around", "fixed", "resolved", "put right", "replaced", "refunded",
     "in the end", "turned it around", "saved the day", "came to the rescue", "got it back", "found it",
