@@ -507,7 +507,7 @@ def _signals_in(folded: str) -> list[re.Pattern]:
     Whether any matches at all is one search of ANY_SIGNAL, a third of the time of searching each."""
     if not ANY_SIGNAL.search(folded):
         return END_SIGNALS
-    return [pattern for pattern in COMPLAINT_PATTERNS if "$" in pattern.pattern or pattern.search(folded)]
+    return [pattern for pattern in COMPLAINT_PATTERNS if pattern in END_SIGNALS or pattern.search(folded)]
 
 
 def _complaint_hits(

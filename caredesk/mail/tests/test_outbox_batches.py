@@ -33,9 +33,9 @@ def _queued(ticket, alice, bodies: list[str]) -> list[OutboundEmail]:
 
 
 def _statuses(emails: list[OutboundEmail]) -> list[tuple[str, int]]:
-    rows = dict(OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).values_list("pk", "status"))
-    attempts = dict(OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).values_list("pk", "attempts"))
-    return [(rows[e.pk], attempts[e.pk]) for e in emails]
+    rows = OutboundEmail.objects.filter(pk__in=[email.pk for email in emails]).values_list("pk", "status", "attempts")
+    now = {pk: (status, attempts) for pk, status, attempts in rows}
+    return [now[email.pk] for email in emails]
 
 
 @pytest.mark.parametrize("count", [2, 6])
