@@ -2,13 +2,14 @@
 
     .venv/bin/python bench/mail_crash.py --messages 5000 --database pg [--workers 2] [--seed 7]
 
-Emails are stored as IMAP and `caredesk smtpd` store them (services.store, then the process_inbound
-task) while W `caredesk worker` processes work through the queue. Every 0.5-3 s (random, seeded) one
-worker is killed with SIGKILL, mid-task or not, and a new one is started. When all is stored, killing
-goes on until the queue is empty. A killed worker's claimed task is given back once its heartbeat is
-stale (system/recovery.py, run by the worker's scheduler). At the end it checks that every email is
-exactly one ticket or one reply (or one recorded auto-reply): none missing, none doubled. Prints the
-verdict and writes bench/results/mail-crash-<time>.json; exits 1 when a check fails.
+Emails are stored as IMAP and `caredesk smtpd` store them, runs of each in turn (bench/mail_arrivals.py:
+a fetch's run in one transaction with one task; one email at a time with a task each) while W `caredesk
+worker` processes work through the queue. Every 0.5-3 s (random, seeded) one worker is killed with
+SIGKILL, mid-task or not, and a new one is started. When all is stored, killing goes on until the queue
+is empty. A killed worker's claimed task is given back once its heartbeat is stale (system/recovery.py,
+run by the worker's scheduler). At the end it checks that every email is exactly one ticket or one reply
+(or one recorded auto-reply): none missing, none doubled. Prints the verdict and writes
+bench/results/mail-crash-<time>.json; exits 1 when a check fails.
 """
 
 import argparse
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=int, default=1800, help="give up after this many seconds")
     args = parser.parse_args()
+    import mail_arrivals
     import mail_corpus
 
     rng = random.Random(args.seed)
@@ -55,15 +57,12 @@ def main() -> None:
            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     django_setup(url)
-    from django.db import transaction
     from django.db.models import Count
     from django_tasks_db.models import DBTaskResult
 
     from caredesk.accounts.models import Team
     from caredesk.conversations.models import Message, Ticket
-    from caredesk.mail import services, tasks
     from caredesk.mail.models import InboundEmail, OutboundEmail
-    from caredesk.system.queue import later
 
     team = Team.objects.create(name="Support")
     messages = list(mail_corpus.stream(args.messages, seed=args.seed))
@@ -82,13 +81,11 @@ def main() -> None:
         kills += 1
         next_kill = time.monotonic() + rng.uniform(0.5, 3)
 
-    for number, raw in enumerate(messages, start=1):
-        with transaction.atomic():
-            inbound, created = services.store(raw, source=InboundEmail.Source.IMAP, team=team)
-            if created:
-                later(tasks.process_inbound, inbound_id=inbound.pk)
+    reported = 0
+    for number in mail_arrivals.arrive(messages, team, way="both"):
         maybe_kill()
-        if number % 500 == 0:
+        if number - reported >= 500:
+            reported = number
             done = InboundEmail.objects.exclude(status=InboundEmail.Status.STORED).count()
             print(f"stored {number}/{len(messages)}, processed {done}, workers killed {kills}", flush=True)
 

@@ -3,8 +3,8 @@
     .venv/bin/python bench/mail_pipeline.py --messages 5000 --databases sqlite,pg --workers 1,2 --outbox 2000
 
 For each database and worker count it starts from an empty database, stores the whole stream
-(bench/mail_corpus.py) the way IMAP and `caredesk smtpd` do (services.store, then the process_inbound
-task), with W `caredesk worker` processes running meanwhile, and stops the clock when every email is
+(bench/mail_corpus.py) the way IMAP does (bench/mail_arrivals.py: a fetch's run of emails in one
+transaction with one task; --way smtp: one at a time with a task each, as `caredesk smtpd` does), with W `caredesk worker` processes running meanwhile, and stops the clock when every email is
 finished and no task is left: store, parse, thread, save and the search index, all counted, and the
 acknowledgements sent (to a backend that accepts everything). The clock starts when the workers are up.
 In the same run it measures the ceiling: the standard library's parse of the same bytes (email.message_from_bytes
@@ -77,12 +77,13 @@ def fresh_database(kind: str, workdir: Path, *, name: str = BENCH_DB) -> str:
     return PG + name
 
 
-def end_to_end(kind: str, workers: int, corpus: Path, workdir: Path) -> dict:
+def end_to_end(kind: str, workers: int, corpus: Path, workdir: Path, way: str) -> dict:
     # Acknowledgements are queued and "sent" (the outbox runs), to a backend that accepts everything: this
     # measures email in; --outbox measures sending to a real SMTP server.
     dummy = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
-    result = in_fresh_database(kind, workdir, ["_run", "--corpus", str(corpus), "--workers", str(workers)], dummy)
-    return {"database": kind, "workers": workers, **result}
+    args = ["_run", "--corpus", str(corpus), "--workers", str(workers), "--way", way]
+    result = in_fresh_database(kind, workdir, args, dummy)
+    return {"database": kind, "workers": workers, "way": way, **result}
 
 
 def in_fresh_database(kind: str, workdir: Path, args: list[str], extra_env: dict | None = None) -> dict:
@@ -98,19 +99,19 @@ def in_fresh_database(kind: str, workdir: Path, args: list[str], extra_env: dict
     return json.loads(out.strip().splitlines()[-1])
 
 
-def run_child(corpus: Path, workers: int) -> None:
+def run_child(corpus: Path, workers: int, way: str) -> None:
     """In a process whose DATABASE_URL is the fresh database: store everything while W workers process."""
     django_setup(os.environ["DATABASE_URL"])
     from django_tasks_db.models import DBTaskResult
 
     from caredesk.accounts.models import Team
     from caredesk.conversations.models import Message, Ticket
-    from caredesk.mail import services, tasks
     from caredesk.mail.models import InboundEmail
     from caredesk.system.models import WorkerHeartbeat
-    from caredesk.system.queue import later
-    from django.db import transaction
     from django.db.models import Count
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import mail_arrivals
 
     messages = pickle.loads(corpus.read_bytes())
     team = Team.objects.create(name="Support")
@@ -127,11 +128,8 @@ def run_child(corpus: Path, workers: int) -> None:
             raise SystemExit("a worker did not start (no heartbeat)")
         time.sleep(0.05)
     started = time.perf_counter()
-    for raw in messages:
-        with transaction.atomic():
-            inbound, created = services.store(raw, source=InboundEmail.Source.IMAP, team=team)
-            if created:
-                later(tasks.process_inbound, inbound_id=inbound.pk)
+    for _ in mail_arrivals.arrive(messages, team, way=way):
+        pass
     stored = time.perf_counter() - started
     unfinished = InboundEmail.objects.filter(status=InboundEmail.Status.STORED)
     pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
@@ -336,6 +334,11 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,pg")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--outbox", type=int, default=0, help="Also send this many emails through the outbox.")
+    parser.add_argument(
+        "--way", choices=["imap", "smtp", "both"], default="imap",
+        help="How the emails are stored (bench/mail_arrivals.py): as IMAP does, a fetch's run together; as "
+             "`caredesk smtpd` does, one at a time; or runs of each in turn.",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     import mail_corpus
@@ -349,7 +352,7 @@ def main() -> None:
     print(f"parse only, no database: {results['parse_only']}", flush=True)
     for kind in args.databases.split(","):
         for workers in map(int, args.workers.split(",")):
-            result = end_to_end(kind, workers, corpus, workdir)
+            result = end_to_end(kind, workers, corpus, workdir, args.way)
             results["end_to_end"].append(result)
             print(json.dumps(result), flush=True)
     if args.outbox:
@@ -378,9 +381,10 @@ if __name__ == "__main__":
         child.add_argument("--corpus", type=Path)
         child.add_argument("--count", type=int)
         child.add_argument("--workers", type=int)
+        child.add_argument("--way", default="imap")
         options = child.parse_args()
         if options.child == "_run":
-            run_child(options.corpus, options.workers)
+            run_child(options.corpus, options.workers, options.way)
         else:
             run_outbox_child(options.count, options.workers)
     else:

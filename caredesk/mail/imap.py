@@ -1,9 +1,10 @@
-"""Polling IMAP mailboxes: each new message is stored (services.store) and queued for processing.
+"""Polling IMAP mailboxes: new messages are stored (services.store_and_queue) and queued for processing.
 
-Where a mailbox has got to is its folder's UIDVALIDITY and the last UID taken. Each message is stored and
-`last_uid` advanced in one transaction, so a poll that dies half way neither skips nor doubles a message:
-the next poll starts after the last one committed. The folder is opened read-only and bodies are fetched
-with BODY.PEEK, so caredesk never changes what the mailbox's people see (\\Seen stays as it was).
+Where a mailbox has got to is its folder's UIDVALIDITY and the last UID taken. Messages are fetched in runs
+(run_size(), FETCH_BYTES); each run is stored and `last_uid` advanced in one transaction, so a poll that
+dies half way neither skips nor doubles a message: the next poll starts after the last run committed. The
+folder is opened read-only and bodies are fetched with BODY.PEEK, so caredesk never changes what the
+mailbox's people see (\\Seen stays as it was).
 """
 
 import imaplib
@@ -20,15 +21,18 @@ from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
 from caredesk.system import clock
-from caredesk.system.queue import later
 
-from . import services, tasks
+from . import services
 from .models import LOOPBACK_HOSTS, InboundEmail, Mailbox
 
 logger = logging.getLogger(__name__)
 
-# A poll holds its mailbox this long past its last sign of life (renewed with each message).
+# A poll holds its mailbox this long past its last sign of life (renewed with each run of messages).
 LEASE = timedelta(minutes=10)
+# Messages fetched, stored and queued together, in one transaction with one task, are at most as many as
+# one processing batch takes (CAREDESK_EMAIL_BATCH_SIZE), and this many bytes beyond a run's first (a big
+# message is not held in memory with many others).
+FETCH_BYTES = 10 * 1024 * 1024
 
 
 class MailboxError(Exception):
@@ -128,10 +132,9 @@ def _take_new_mail(client: IMAPClient, mailbox: Mailbox) -> tuple[int, bool]:
     # "N:*" always includes the highest UID, even when it is below N: keep only what is really new.
     waiting = sorted(uid for uid in client.search(["UID", f"{mailbox.last_uid + 1}:*"]) if uid > mailbox.last_uid)
     batch = waiting[: mailbox.batch_size]
-    sizes = client.fetch(batch, ["RFC822.SIZE"]) if batch else {}
-    for uid in batch:
-        size = sizes.get(uid, {}).get(b"RFC822.SIZE")
-        _take(client, mailbox, uid, size)
+    sizes = {uid: size or 0 for uid, size in _fetch(client, batch, "RFC822.SIZE", b"RFC822.SIZE").items()}
+    for run in _runs(batch, sizes):
+        _take(client, mailbox, run, sizes)
     return len(batch), len(waiting) > len(batch)
 
 
@@ -153,33 +156,63 @@ def _start(mailbox: Mailbox, client: IMAPClient, *, uidvalidity: int, exists: in
     mailbox.save(update_fields=["uidvalidity", "old_mail_until_uid", "last_uid"])
 
 
-def _take(client: IMAPClient, mailbox: Mailbox, uid: int, size: int | None) -> None:
-    """Store one message and move last_uid past it, together. One too big to download is recorded by
-    its headers, failed, saying where it was left."""
+def _runs(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
+    """The UIDs in order, in runs fetched and stored together: at most run_size(), and FETCH_BYTES beyond a
+    run's first message (one over the size cap counts nothing: only its headers are fetched)."""
+    cap, most = settings.CAREDESK_EMAIL_MAX_MESSAGE_BYTES, run_size()
+    run, total = [], 0
+    for uid in uids:
+        size = sizes.get(uid, 0) if sizes.get(uid, 0) <= cap else 0
+        if run and (len(run) >= most or total + size > FETCH_BYTES):
+            yield run
+            run, total = [], 0
+        run.append(uid)
+        total += size
+    if run:
+        yield run
+
+
+def run_size() -> int:
+    """Messages stored together with one processing task: one batch's worth, which that task processes in
+    one transaction (services.process_listed)."""
+    return settings.CAREDESK_EMAIL_BATCH_SIZE
+
+
+def _take(client: IMAPClient, mailbox: Mailbox, uids: list[int], sizes: dict[int, int]) -> None:
+    """Fetch a run of messages, store them (services.store_and_queue: one INSERT, one task) and move last_uid
+    past the last, all in one transaction. One too big to download is recorded by its headers, failed,
+    saying where it was left."""
     cap = settings.CAREDESK_EMAIL_MAX_MESSAGE_BYTES
-    too_large = size is not None and size > cap
+    too_large = [uid for uid in uids if sizes.get(uid, 0) > cap]
+    whole = [uid for uid in uids if uid not in too_large]
     # PEEK: reading a message must not mark it \Seen for the people who work the mailbox.
-    request, part = ("BODY.PEEK[HEADER]", b"BODY[HEADER]") if too_large else ("BODY.PEEK[]", b"BODY[]")
-    fetched = client.fetch([uid], [request]).get(uid)
-    with transaction.atomic():
-        if fetched is not None and fetched.get(part) is not None:
-            inbound, created = services.store(
-                fetched[part], source=InboundEmail.Source.IMAP, team=mailbox.team,
-                quiet=uid <= mailbox.old_mail_until_uid,
-            )
-            if created and too_large:
-                inbound.status = InboundEmail.Status.FAILED
-                inbound.error = f"too large: {size} bytes; left in the mailbox {mailbox.name} at UID {uid}"
-                inbound.save(update_fields=["status", "error"])
-            elif created:
-                later(tasks.process_inbound, inbound_id=inbound.pk)
-        else:  # deleted from the folder between the search and the fetch: nothing left to take
+    fetched = _fetch(client, whole, "BODY.PEEK[]", b"BODY[]")
+    fetched |= _fetch(client, too_large, "BODY.PEEK[HEADER]", b"BODY[HEADER]")
+    emails = []
+    for uid in uids:
+        if fetched.get(uid) is None:  # deleted from the folder between the search and the fetch
             logger.info("mailbox %s: UID %s was gone before it could be fetched", mailbox.name, uid)
-        # Only forwards: a poll whose lease ran out and a newer one must not move each other back.
-        Mailbox.objects.filter(pk=mailbox.pk, last_uid__lt=uid).update(
-            last_uid=uid, polling_until=clock.now() + LEASE
+            continue
+        failed = (
+            {"status": InboundEmail.Status.FAILED,
+             "error": f"too large: {sizes[uid]} bytes; left in the mailbox {mailbox.name} at UID {uid}"}
+            if uid in too_large else {}
         )
-    mailbox.last_uid = uid
+        emails.append(services.unsaved(
+            fetched[uid], source=InboundEmail.Source.IMAP, team=mailbox.team,
+            quiet=uid <= mailbox.old_mail_until_uid, **failed,
+        ))
+    with transaction.atomic():
+        services.store_and_queue(emails)
+        # Only forwards: a poll whose lease ran out and a newer one must not move each other back.
+        Mailbox.objects.filter(pk=mailbox.pk, last_uid__lt=uids[-1]).update(
+            last_uid=uids[-1], polling_until=clock.now() + LEASE
+        )
+    mailbox.last_uid = uids[-1]
+
+
+def _fetch(client: IMAPClient, uids: list[int], request: str, part: bytes) -> dict[int, bytes | None]:
+    return {uid: data.get(part) for uid, data in client.fetch(uids, [request]).items()} if uids else {}
 
 
 def _finish(mailbox: Mailbox, *, more: bool = False, error: str = "") -> None:

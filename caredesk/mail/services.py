@@ -76,19 +76,65 @@ def store(
     """Keep the raw bytes, unparsed but for the Message-ID header. Returns the stored email and whether it
     is new: the same bytes with the same Message-ID are stored once, and the earlier copy is returned.
     `quiet` marks old mail imported as history: processing it notifies nobody."""
-    raw = bytes(raw)
-    sha256 = hashlib.sha256(raw).hexdigest()
-    message_id = parsing.message_id_of(raw)
+    return _store_one(unsaved(raw, source=source, team=team, quiet=quiet))
+
+
+def _store_one(inbound: InboundEmail) -> tuple[InboundEmail, bool]:
     # Inserted straight away: a copy stored before is rare, and the unique constraint finds it without a
     # read first (it also settles two deliveries of the same email at the same moment).
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.create(
-                raw=raw, sha256=sha256, message_id=message_id, source=source, team=team, quiet=quiet
-            )
+            inbound.save(force_insert=True)
     except IntegrityError:  # stored before, or by another delivery a moment ago
-        return InboundEmail.objects.defer("raw").get(message_id=message_id, sha256=sha256), False
+        inbound.pk = None
+        return InboundEmail.objects.defer("raw").get(message_id=inbound.message_id, sha256=inbound.sha256), False
     return inbound, True
+
+
+def store_all(emails: list[InboundEmail]) -> list[tuple[InboundEmail, bool]]:
+    """Store several emails (made by `unsaved`) together: one read of the copies stored before (by the
+    hashes' index) and one INSERT of the rest. Returns each email with whether it is new, as `store` does; an
+    email twice in the list is stored once. Should another delivery store one of them in between, each is
+    stored on its own instead. Call it inside the transaction that records how far the source was read."""
+    hashes = {inbound.sha256 for inbound in emails}
+    stored = {
+        (earlier.message_id, earlier.sha256): earlier
+        for earlier in InboundEmail.objects.defer("raw").filter(sha256__in=hashes)
+    }
+    new = {}
+    for inbound in emails:
+        key = (inbound.message_id, inbound.sha256)
+        if key not in stored:
+            new.setdefault(key, inbound)
+    try:
+        with transaction.atomic():
+            InboundEmail.objects.bulk_create(new.values())
+    except IntegrityError:  # stored by another delivery since the read: settled one email at a time
+        return [_store_one(inbound) for inbound in emails]
+    return [
+        (stored[key], False) if (key := (inbound.message_id, inbound.sha256)) in stored
+        else (new[key], new[key] is inbound)
+        for inbound in emails
+    ]
+
+
+def store_and_queue(emails: list[InboundEmail]) -> list[tuple[InboundEmail, bool]]:
+    """store_all, and one process_inbound_emails task for the new emails left to process, queued in the
+    caller's transaction (those stored failed, too large to take, are not)."""
+    kept = store_all(emails)
+    waiting = [inbound.pk for inbound, created in kept if created and inbound.status == InboundEmail.Status.STORED]
+    if waiting:
+        later(tasks.process_inbound_emails, inbound_ids=waiting)
+    return kept
+
+
+def unsaved(raw: bytes, *, source: str, team: Team | None = None, quiet: bool = False, **fields) -> InboundEmail:
+    """The email to store for these raw bytes, with their hash and Message-ID, not saved yet."""
+    raw = bytes(raw)
+    return InboundEmail(
+        raw=raw, sha256=hashlib.sha256(raw).hexdigest(), message_id=parsing.message_id_of(raw),
+        source=source, team=team, quiet=quiet, **fields,
+    )
 
 
 def receive(
@@ -143,6 +189,26 @@ def process_batch(first_id: int | None = None, *, limit: int | None = None) -> l
     stored = InboundEmail.objects.filter(status=InboundEmail.Status.STORED).order_by("received_at", "pk")
     claims.append(stored.exclude(pk=first_id) if first_id is not None else stored)
     return _process_together(*claims, wait=False, limit=limit)
+
+
+def process_listed(inbound_ids: list[int]) -> None:
+    """Process the emails `inbound_ids` (stored together, store_all) that are unfinished: batch after batch,
+    each in its own transaction as process_batch's. Those another worker has locked are waited for at the
+    end, and whatever that worker left unfinished is processed here: this task answers for every email of
+    its list, as process_inbound does for its one."""
+    waiting = set(inbound_ids)
+    while waiting:
+        claimed = _process_together(
+            InboundEmail.objects.filter(pk__in=waiting, status__in=UNFINISHED).order_by("received_at", "pk"),
+            wait=False, limit=batch_size(),
+        )
+        if not claimed:
+            break
+        waiting -= {inbound.pk for inbound in claimed}
+    if waiting:
+        _process_together(
+            InboundEmail.objects.filter(pk__in=waiting, status__in=UNFINISHED), wait=True, limit=len(waiting)
+        )
 
 
 def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]:

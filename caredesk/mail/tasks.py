@@ -16,6 +16,15 @@ def process_inbound(inbound_id: int) -> None:
 
 
 @task()
+def process_inbound_emails(inbound_ids: list[int]) -> None:
+    """Process emails stored together (an IMAP fetch, services.store_all), in batches: one task for all, so
+    that storing them costs one task row, not one each (services.process_listed)."""
+    from . import services
+
+    services.process_listed(inbound_ids)
+
+
+@task()
 def send_emails(outbound_ids: list[int]) -> None:
     """Send several emails of the outbox over one connection (outbox.send_many: only a queued, due email
     is sent, and only once). Queued by a batch of inbound email for its acknowledgements."""

@@ -363,3 +363,65 @@ def test_an_email_naming_a_message_id_an_email_of_its_batch_carries_is_threaded_
     copy, reply = services.process_batch(limit=10)
     assert copy.ticket != first.ticket
     assert (reply.ticket, reply.started_ticket) == (copy.ticket, False)
+
+
+def test_emails_stored_together_are_processed_in_batches_by_their_one_task(database_tasks, billing, settings):
+    settings.CAREDESK_EMAIL_BATCH_SIZE = 2
+    emails = [
+        services.unsaved(eml(subject=f"Order {n}", sender=f"c{n} <c{n}@example.com>"), source="imap", team=billing)
+        for n in range(5)
+    ]
+    with transaction.atomic():
+        kept = services.store_and_queue(emails)
+    queued = DBTaskResult.objects.get(task_path="caredesk.mail.tasks.process_inbound_emails")
+    assert queued.args_kwargs["kwargs"] == {"inbound_ids": [inbound.pk for inbound, _ in kept]}
+    assert DBTaskResult.objects.filter(task_path="caredesk.mail.tasks.process_inbound").count() == 0
+    services.process_listed([inbound.pk for inbound, _ in kept])
+    assert set(statuses().values()) == {"processed"}
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == [f"Order {n}" for n in range(5)]
+
+
+def test_a_listed_email_another_worker_holds_is_waited_for_and_finished_if_that_worker_left_it(
+    transactional_db, billing
+):
+    """PostgreSQL only: SQLite has one writer, so no other worker can hold an email meanwhile."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks held by another connection: PostgreSQL")
+    held, other = stored(billing, "Held", "Other")
+    locked, blocked = threading.Event(), threading.Event()
+
+    def other_worker() -> None:  # has claimed the email, then dies once the task waits: its work is rolled back
+        try:
+            with transaction.atomic():
+                list(InboundEmail.objects.select_for_update().filter(pk=held.pk))
+                locked.set()
+                blocked.set() if _a_session_waits_for_a_lock() else None
+                raise RuntimeError("worker killed")
+        except RuntimeError:
+            pass
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        services.process_listed([held.pk, other.pk])
+    finally:
+        thread.join()
+    assert blocked.is_set(), "the task did not wait for the email the other worker held"
+    assert statuses() == {held.message_id: "processed", other.message_id: "processed"}
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Held", "Other"]
+
+
+def _a_session_waits_for_a_lock(seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False

@@ -276,31 +276,39 @@ def test_the_worker_polls_mailboxes_when_the_scheduler_says_they_are_due(dovecot
         call_command("worker", batch=True, verbosity=0)
         assert subjects() == ["Through the queue"]
         # Only the inbound-mail tasks: the scheduler also queued its other jobs (outbox sweeps, recovery).
-        mail_tasks = DBTaskResult.objects.filter(Q(task_path__contains="mailbox") | Q(task_path__endswith="inbound"))
+        mail_tasks = DBTaskResult.objects.filter(Q(task_path__contains="mailbox") | Q(task_path__contains="inbound"))
         assert set(mail_tasks.values_list("task_path", "status")) == {
             ("caredesk.mail.tasks.poll_due_mailboxes", "SUCCESSFUL"),
             ("caredesk.mail.tasks.poll_mailbox", "SUCCESSFUL"),
-            ("caredesk.mail.tasks.process_inbound", "SUCCESSFUL"),  # old mail: indexed inline, nothing else queued
+            ("caredesk.mail.tasks.process_inbound_emails", "SUCCESSFUL"),  # old mail: indexed inline, nothing else queued
         }
 
 
-def test_a_poll_that_dies_mid_batch_neither_skips_nor_doubles_a_message(dovecot, folder, mailbox_for):  # noqa: F811
-    from django.db.models.signals import post_save
-
+@override_settings(CAREDESK_EMAIL_BATCH_SIZE=2)  # runs of two: orders 1-2, 3-4, 5
+def test_a_poll_that_dies_mid_batch_neither_skips_nor_doubles_a_message(dovecot, folder, mailbox_for, monkeypatch):  # noqa: F811
     mailbox = started(mailbox_for())
-    dovecot.append(folder, *[eml(subject=f"Order {n}") for n in range(1, 5)])
+    dovecot.append(folder, *[eml(subject=f"Order {n}") for n in range(1, 6)])
+    store_and_queue = services.store_and_queue
 
-    def die_on_the_third(sender, instance, created, **kwargs):
-        if created and InboundEmail.objects.count() == 3:
-            raise RuntimeError("worker killed")  # inside the message's transaction, after its row is written
+    def die_in_the_second_run(emails):
+        kept = store_and_queue(emails)
+        if InboundEmail.objects.count() > 2:
+            raise RuntimeError("worker killed")  # inside the run's transaction, after its rows are written
+        return kept
 
-    post_save.connect(die_on_the_third, sender=InboundEmail)
-    try:
-        with pytest.raises(RuntimeError, match="worker killed"):
-            imap.poll(mailbox)
-    finally:
-        post_save.disconnect(die_on_the_third, sender=InboundEmail)
+    monkeypatch.setattr(services, "store_and_queue", die_in_the_second_run)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        imap.poll(mailbox)
+    monkeypatch.setattr(services, "store_and_queue", store_and_queue)
     mailbox.refresh_from_db()
     assert (mailbox.last_uid, mailbox.polling_until, subjects()) == (2, None, ["Order 1", "Order 2"])
-    assert imap.poll(mailbox) == imap.PollResult(taken=2)
-    assert (subjects(), InboundEmail.objects.count()) == ([f"Order {n}" for n in range(1, 5)], 4)
+    assert imap.poll(mailbox) == imap.PollResult(taken=3)
+    assert (subjects(), InboundEmail.objects.count()) == ([f"Order {n}" for n in range(1, 6)], 5)
+
+
+@override_settings(CAREDESK_EMAIL_MAX_MESSAGE_BYTES=1000, CAREDESK_EMAIL_BATCH_SIZE=3)
+def test_messages_are_fetched_in_runs_cut_by_count_and_by_bytes(monkeypatch):
+    monkeypatch.setattr(imap, "FETCH_BYTES", 1500)
+    sizes = {1: 100, 2: 100, 3: 100, 4: 100, 5: 900, 6: 900, 7: 5000, 8: 100, 9: 900, 10: 1000}
+    # 7 is over the size cap: only its headers are fetched, so it weighs nothing; a run always takes one.
+    assert list(imap._runs(list(sizes), sizes)) == [[1, 2, 3], [4, 5], [6, 7, 8], [9], [10]]
