@@ -115,9 +115,14 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
 
     messages = pickle.loads(corpus.read_bytes())
     team = Team.objects.create(name="Support")
+    # The workers' output (warnings: a batch that failed as a whole, a lock wait) is kept and counted.
+    log = (Path(os.environ["CAREDESK_DATA_DIR"]) / "workers.log").open("w")
     pool = [
-        subprocess.Popen([PYTHON, "manage.py", "worker", "--interval", "0.1", "-v", "0"], cwd=ROOT)
-        for _ in range(workers)
+        subprocess.Popen(
+            [PYTHON, *_profiled(number), "manage.py", "worker", "--interval", "0.1", "-v", "0"], cwd=ROOT,
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        for number in range(workers)
     ]
     # The clock starts once every worker is up (its first heartbeat written): a desk's workers are running
     # when mail arrives, and their start-up (2-3 s of CPU each here) is none of store, parse, thread, save.
@@ -152,6 +157,8 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
         time.sleep(0.05)
     total = time.perf_counter() - started
     _stop(pool)
+    log.close()
+    worker_log = (Path(os.environ["CAREDESK_DATA_DIR"]) / "workers.log").read_text()
     statuses = dict(InboundEmail.objects.values_list("status").annotate(n=Count("pk")))
     print(json.dumps({
         "messages": len(messages),
@@ -162,7 +169,16 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
         "tickets": Ticket.objects.count(),
         "desk_messages": Message.objects.count(),
         "failed_tasks": DBTaskResult.objects.filter(status="FAILED").count(),
+        "batches_failed_as_a_whole": worker_log.count("a batch of inbound email failed as a whole"),
+        "worker_log_lines": len(worker_log.splitlines()),
     }))
+
+
+def _profiled(number: int) -> list[str]:
+    """With CAREDESK_PROFILE_WORKERS=DIR, the worker runs under cProfile and writes DIR/worker-N.prof when it
+    is stopped (SIGTERM ends its loop normally)."""
+    folder = os.environ.get("CAREDESK_PROFILE_WORKERS")
+    return ["-m", "cProfile", "-o", str(Path(folder) / f"worker-{number}.prof")] if folder else []
 
 
 def _stop(pool: list[subprocess.Popen]) -> None:
@@ -291,6 +307,8 @@ def run_outbox_child(count: int, workers: int) -> None:
         "received": len(received),
         "exactly_once": len(received) == count and set(received) == expected,
         "failed_tasks": DBTaskResult.objects.filter(status="FAILED").count(),
+        "batches_failed_as_a_whole": worker_log.count("a batch of inbound email failed as a whole"),
+        "worker_log_lines": len(worker_log.splitlines()),
     }))
 
 

@@ -102,6 +102,16 @@ def tickets_by_message_id(message_ids: Iterable[str]) -> dict[str, Ticket]:
     return {message_id: tickets[pk] for message_id, pk in found.items() if pk in tickets}
 
 
+def message_ids_known(message_ids: Iterable[str]) -> set[str]:
+    """Of these Message-IDs, those of an email the desk has received (stored, whatever became of it) or sent:
+    two queries, none for no ids."""
+    wanted = list(set(message_ids) - {""})
+    if not wanted:
+        return set()
+    known = set(OutboundEmail.objects.filter(message_id__in=wanted).values_list("message_id", flat=True))
+    return known | set(InboundEmail.objects.filter(message_id__in=wanted).values_list("message_id", flat=True))
+
+
 def _by_thread_headers(parsed: Parsed) -> Ticket | None:
     wanted = thread_ids(parsed)
     if not wanted:

@@ -341,7 +341,11 @@ def _process_all(claimed: list[InboundEmail], parsed: dict[int, parsing.Parsed])
     then the others, and any of those that could not be, one at a time in a savepoint each (_process_one).
     The acknowledgements follow the order of the emails, as if each were processed alone: the loop breaker
     counts them in that order."""
-    plain = [(inbound, email) for inbound in claimed if _plainly_new(email := parsed.get(inbound.pk))]
+    new = _new_requests(
+        [(inbound, parsed[inbound.pk]) for inbound in claimed if _may_be_new(parsed.get(inbound.pk))],
+        answered=batch.current().threads,
+    )
+    plain = [(inbound, parsed[inbound.pk]) for inbound in claimed if inbound.pk in new]
     opened: dict[int, Message] = {}
     for quiet in (False, True):
         group = [(inbound, email) for inbound, email in plain if inbound.quiet == quiet]
@@ -359,18 +363,31 @@ def _process_all(claimed: list[InboundEmail], parsed: dict[int, parsing.Parsed])
     return done
 
 
-def _plainly_new(parsed: parsing.Parsed | None) -> bool:
-    """A customer's email that is a new request without a query: parsed, no machine's, with a sender the desk
-    can answer, no thread headers and no ticket token in its subject."""
+def _may_be_new(parsed: parsing.Parsed | None) -> bool:
+    """A customer's email that may be a new request: parsed, no machine's, with a sender the desk can answer
+    and no ticket token in its subject."""
     if parsed is None or parsed.bounce is not None or parsed.auto_reply:
         return False
-    if queries.thread_ids(parsed) or queries.TICKET_TOKEN.search(parsed.subject):
+    if queries.TICKET_TOKEN.search(parsed.subject):
         return False
     try:
         _sender_of(parsed)
     except ValidationError:
         return False
     return True
+
+
+def _new_requests(emails: list[tuple[InboundEmail, parsing.Parsed]], *, answered: dict) -> set[int]:
+    """Of emails that may be new requests (_may_be_new), the ids of those that are, found for the batch in two
+    queries at most rather than a thread lookup each: no thread headers, or headers that name no email the
+    desk has received or sent, whatever became of it (an answer to mail the desk never saw, as when a customer
+    replies to a colleague's email with the desk copied in). Headers naming an email of the batch, or one
+    stored and waiting for a worker, name a known email too: such an email is processed on its own, in order.
+    `answered`: the tickets of the Message-IDs the batch's emails name first (batch.Batch.threads), known."""
+    threads = {inbound.pk: queries.thread_ids(parsed) for inbound, parsed in emails}
+    unsure = {pk: ids for pk, ids in threads.items() if ids and ids[0] not in answered}
+    known = queries.message_ids_known(message_id for ids in unsure.values() for message_id in ids)
+    return {pk for pk, ids in threads.items() if not ids or (pk in unsure and known.isdisjoint(ids))}
 
 
 def _open_together(emails: list[tuple[InboundEmail, parsing.Parsed]]) -> dict[int, Message]:

@@ -198,6 +198,25 @@ def test_a_batch_of_new_requests_costs_a_constant_and_fewer_queries_an_email(
     assert _queued() == ["caredesk.mail.tasks.send_emails"]  # one task sends the batch's acknowledgements
 
 
+def test_answers_to_mail_the_desk_never_saw_are_opened_together_as_new_requests(
+    database_tasks, billing, django_assert_num_queries
+):
+    """A customer replying to a colleague's email with the desk copied in: thread headers naming nothing the
+    desk received or sent. Opened with the batch's new requests, for four more queries in all: the batch's
+    thread lookup (the Message-IDs we sent, those we received) and whether the desk knows the ids at all."""
+    for number in range(20):
+        services.store(
+            eml(subject=f"Re: pies, order {number}", sender=f"c{number} <c{number}@example.com>",
+                in_reply_to=f"<never-seen-{number}@colleague.example.com>"),
+            source="smtp", team=billing,
+        )
+    _cold_caches()
+    with django_assert_num_queries(BATCH_QUERIES + 4 + 20 * NEW_REQUEST_IN_A_BATCH):
+        done = services.process_batch(limit=20)
+    assert [(inbound.status, inbound.started_ticket) for inbound in done] == [("processed", True)] * 20
+    assert Ticket.objects.count() == 20
+
+
 def test_a_batch_of_replies_costs_a_constant_and_fewer_queries_an_email(
     database_tasks, billing, alice, django_assert_num_queries
 ):
