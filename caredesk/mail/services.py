@@ -150,6 +150,27 @@ def receive(
     return inbound, outcome_of(inbound)
 
 
+def receive_all(
+    raws: list[bytes], *, source: str, team: Team | None = None, quiet: bool = False
+) -> list[tuple[InboundEmail, Outcome]]:
+    """receive for several emails: stored together (store_all), then those new or stored before but never
+    finished processed in batches (process_listed), and each one's outcome read back in one query. An email
+    twice in the list is, the second time, a duplicate, as it is received twice. For `caredesk ingest`."""
+    with transaction.atomic():
+        kept = store_all([unsaved(raw, source=source, team=team, quiet=quiet) for raw in raws])
+    waiting = list(dict.fromkeys(inbound.pk for inbound, created in kept if created or inbound.status in UNFINISHED))
+    process_listed(waiting)
+    now = InboundEmail.objects.defer("raw").in_bulk(waiting)
+    outcomes, told = [], set()
+    for inbound, _ in kept:
+        if inbound.pk in now and inbound.pk not in told:  # processed now, and its first time in the list
+            told.add(inbound.pk)
+            outcomes.append((now[inbound.pk], outcome_of(now[inbound.pk])))
+        else:
+            outcomes.append((inbound, Outcome.DUPLICATE))
+    return outcomes
+
+
 def outcome_of(inbound: InboundEmail) -> Outcome:
     if inbound.status == InboundEmail.Status.AUTO_REPLY:
         return Outcome.AUTO_REPLY

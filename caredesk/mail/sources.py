@@ -1,7 +1,7 @@
 """Where `caredesk ingest` reads emails from: .eml files, folders of them, mbox files and stdin."""
 
 import mailbox
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,6 +35,19 @@ def messages(paths: list[str], *, stdin: BinaryIO) -> Iterator[bytes]:
             yield from _mbox(path)
         else:
             yield path.read_bytes()
+
+
+def runs(messages: Iterable[bytes], *, most: int, size: int) -> Iterator[list[bytes]]:
+    """The emails in order, in lists of at most `most`, and at most `size` bytes beyond a list's first."""
+    run, total = [], 0
+    for raw in messages:
+        if run and (len(run) >= most or total + len(raw) > size):
+            yield run
+            run, total = [], 0
+        run.append(raw)
+        total += len(raw)
+    if run:
+        yield run
 
 
 def is_mbox(path: Path) -> bool:

@@ -60,6 +60,46 @@ def test_ingesting_the_same_folder_again_skips_every_finished_email(billing, tmp
     assert (Ticket.objects.count(), Message.objects.count(), InboundEmail.objects.count()) == (1, 2, 3)
 
 
+def test_the_same_email_twice_in_one_run_is_one_ticket_and_a_duplicate(billing, tmp_path):
+    raw = eml(message_id="<twice@mail.example.com>", subject="Pies twice")
+    for name in ("01.eml", "02.eml"):
+        (tmp_path / name).write_bytes(raw)
+    out, _ = ingest(str(tmp_path))
+    assert out == summary(2, 1, 0, 1, 0, 0)
+    assert (Ticket.objects.count(), InboundEmail.objects.count()) == (1, 1)
+
+
+def test_an_email_stored_before_but_never_processed_is_processed_not_skipped(billing, tmp_path):
+    from caredesk.mail import services
+
+    raw = eml(message_id="<left@mail.example.com>", subject="Left stored")
+    services.store(raw, source="smtp", team=billing)  # the process that stored it died before processing it
+    (tmp_path / "01.eml").write_bytes(raw)
+    out, _ = ingest(str(tmp_path))
+    assert out == summary(1, 1, 0, 0, 0, 0)
+    assert InboundEmail.objects.get().status == "processed"
+
+
+def test_a_long_import_reports_its_progress_in_runs(billing, tmp_path, monkeypatch, settings):
+    from caredesk.mail.management.commands import ingest as command
+
+    settings.CAREDESK_EMAIL_BATCH_SIZE = 2
+    monkeypatch.setattr(command, "PROGRESS_EVERY", 4)
+    for number in range(9):
+        (tmp_path / f"{number:02}.eml").write_bytes(eml(subject=f"Order {number}", sender=f"c{number}@example.com"))
+    out, err = ingest(str(tmp_path))
+    assert out == summary(9, 9, 0, 0, 0, 0)
+    assert err == "4 emails read so far\n8 emails read so far\n"
+
+
+def test_emails_are_taken_in_runs_cut_by_count_and_by_bytes():
+    from caredesk.mail import sources
+
+    raws = [b"a" * 10, b"b" * 10, b"c" * 10, b"d" * 50, b"e" * 10, b"f" * 100, b"g"]
+    runs = list(sources.runs(raws, most=3, size=40))
+    assert runs == [raws[0:3], [raws[3]], [raws[4]], [raws[5]], [raws[6]]]  # a run always takes one
+
+
 def test_an_mbox_file_is_split_into_its_emails(billing, tmp_path):
     box = mailbox.mbox(tmp_path / "support.mbox")
     for raw in a_morning_of_mail()[:3]:

@@ -2,8 +2,10 @@
 mbox files or stdin, or process the failed ones again.
 
 Each email is stored byte for byte, then processed inline, not in a task as `caredesk smtpd` and the IMAP
-poller do: the command reports what became of every email, so it waits for each. One that fails stays
-stored for a retry and is listed on stderr; the summary on stdout counts what happened.
+poller do: the command reports what became of every email, so it waits for each. Emails are taken in runs
+(services.receive_all: a run stored in one INSERT, then processed in batches). One that fails stays
+stored for a retry and is listed on stderr; the summary on stdout counts what happened. A long import
+reports its progress on stderr every PROGRESS_EVERY emails.
 """
 
 import sys
@@ -14,6 +16,13 @@ from django.core.management.base import BaseCommand, CommandError
 from caredesk.mail import queries, services, sources
 from caredesk.mail.models import InboundEmail
 from caredesk.mail.services import Outcome
+
+
+# Emails stored and processed together (services.receive_all): a batch's worth, and at most this many bytes
+# beyond a run's first email, so that a folder of big emails is not all in memory at once.
+RUN_BYTES = 20 * 1024 * 1024
+# A long import says how far it has got on stderr, every this many emails.
+PROGRESS_EVERY = 1000
 
 
 class Command(BaseCommand):
@@ -56,13 +65,17 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         stdin = options.get("stdin") or sys.stdin.buffer
         counts: Counter[Outcome] = Counter()
-        for number, raw in enumerate(sources.messages(paths, stdin=stdin), start=1):
-            inbound, outcome = services.receive(
-                raw, source=InboundEmail.Source.INGEST, team=receiving, quiet=history
-            )
-            counts[outcome] += 1
-            if outcome == Outcome.FAILED:
-                self.stderr.write(f"email {number} (stored as {inbound.pk}) failed: {inbound.error}")
+        number = 0
+        runs = sources.runs(sources.messages(paths, stdin=stdin), most=services.batch_size(), size=RUN_BYTES)
+        for run in runs:
+            received = services.receive_all(run, source=InboundEmail.Source.INGEST, team=receiving, quiet=history)
+            for inbound, outcome in received:
+                number += 1
+                counts[outcome] += 1
+                if outcome == Outcome.FAILED:
+                    self.stderr.write(f"email {number} (stored as {inbound.pk}) failed: {inbound.error}")
+            if number // PROGRESS_EVERY > (number - len(run)) // PROGRESS_EVERY:
+                self.stderr.write(f"{number} emails read so far")
         self.stdout.write(summary(counts))
 
     def retry_failed(self) -> None:
