@@ -2,6 +2,8 @@
 guarantees of processing them one by one (services.process)."""
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -205,30 +207,17 @@ def test_a_reply_whose_original_another_worker_is_processing_waits_for_it_instea
     reply = services.store(
         eml(subject="Re: Pies", text="Any news?", in_reply_to="<pies@mail.example.com>"), source="smtp", team=billing
     )[0]
-    locked, release = threading.Event(), threading.Event()
-
-    def other_worker() -> None:  # has claimed the original and is still busy with its batch
+    release = threading.Event()
+    with held_by_another_worker(original.pk, while_held=lambda: release.wait(10)):  # still busy with its batch
         try:
-            with transaction.atomic():
-                list(InboundEmail.objects.select_for_update().filter(pk=original.pk))
-                locked.set()
-                release.wait(10)
+            with override_settings(TASKS=DATABASE_TASKS):  # a backend that can run the retry a second later
+                done = services.process_batch(reply.pk, limit=10)
+            assert [(email.pk, email.status) for email in done] == [(reply.pk, "stored")]
+            assert Ticket.objects.count() == 0
+            retry = DBTaskResult.objects.get(task_path="caredesk.mail.tasks.process_inbound")
+            assert (retry.args_kwargs["kwargs"], retry.run_after is not None) == ({"inbound_id": reply.pk}, True)
         finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=other_worker)
-    thread.start()
-    try:
-        assert locked.wait(10)
-        with override_settings(TASKS=DATABASE_TASKS):  # a backend that can run the retry a second later
-            done = services.process_batch(reply.pk, limit=10)
-        assert [(email.pk, email.status) for email in done] == [(reply.pk, "stored")]
-        assert Ticket.objects.count() == 0
-        retry = DBTaskResult.objects.get(task_path="caredesk.mail.tasks.process_inbound")
-        assert (retry.args_kwargs["kwargs"], retry.run_after is not None) == ({"inbound_id": reply.pk}, True)
-    finally:
-        release.set()
-        thread.join()
+            release.set()
     services.process_batch(limit=10)
     original.refresh_from_db()
     reply.refresh_from_db()
@@ -388,16 +377,37 @@ def test_a_listed_email_another_worker_holds_is_waited_for_and_finished_if_that_
     if connection.vendor != "postgresql":
         pytest.skip("row locks held by another connection: PostgreSQL")
     held, other = stored(billing, "Held", "Other")
-    locked, blocked = threading.Event(), threading.Event()
+    blocked = threading.Event()
 
-    def other_worker() -> None:  # has claimed the email, then dies once the task waits: its work is rolled back
+    def die_once_the_task_waits() -> None:  # its work is rolled back
+        if _a_session_waits_for_a_lock():
+            blocked.set()
+        raise WorkerKilled
+
+    with held_by_another_worker(held.pk, while_held=die_once_the_task_waits):
+        services.process_listed([held.pk, other.pk])
+    assert blocked.is_set(), "the task did not wait for the email the other worker held"
+    assert statuses() == {held.message_id: "processed", other.message_id: "processed"}
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Held", "Other"]
+
+
+class WorkerKilled(Exception):
+    pass
+
+
+@contextmanager
+def held_by_another_worker(pk: int, *, while_held: Callable[[], object]) -> Iterator[None]:
+    """Another worker's transaction locks the inbound email (SELECT ... FOR UPDATE), runs `while_held`, and
+    commits, or rolls back when it raises WorkerKilled; the block runs once the lock is held."""
+    locked = threading.Event()
+
+    def other_worker() -> None:
         try:
             with transaction.atomic():
-                list(InboundEmail.objects.select_for_update().filter(pk=held.pk))
+                list(InboundEmail.objects.select_for_update().filter(pk=pk))
                 locked.set()
-                blocked.set() if _a_session_waits_for_a_lock() else None
-                raise RuntimeError("worker killed")
-        except RuntimeError:
+                while_held()
+        except WorkerKilled:
             pass
         finally:
             connections.close_all()
@@ -406,12 +416,9 @@ def test_a_listed_email_another_worker_holds_is_waited_for_and_finished_if_that_
     thread.start()
     try:
         assert locked.wait(10)
-        services.process_listed([held.pk, other.pk])
+        yield
     finally:
         thread.join()
-    assert blocked.is_set(), "the task did not wait for the email the other worker held"
-    assert statuses() == {held.message_id: "processed", other.message_id: "processed"}
-    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Held", "Other"]
 
 
 def _a_session_waits_for_a_lock(seconds: float = 10) -> bool:
