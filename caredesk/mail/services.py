@@ -217,19 +217,18 @@ def process_listed(inbound_ids: list[int]) -> None:
     each in its own transaction as process_batch's. Those another worker has locked are waited for at the
     end, and whatever that worker left unfinished is processed here: this task answers for every email of
     its list, as process_inbound does for its one."""
-    waiting = set(inbound_ids)
+    waiting, wait = set(inbound_ids), False
     while waiting:
         claimed = _process_together(
             InboundEmail.objects.filter(pk__in=waiting, status__in=UNFINISHED).order_by("received_at", "pk"),
-            wait=False, limit=batch_size(),
+            wait=wait, limit=batch_size(),
         )
-        if not claimed:
+        if claimed:
+            waiting -= {inbound.pk for inbound in claimed}
+        elif wait:  # none of them is left unfinished
             break
-        waiting -= {inbound.pk for inbound in claimed}
-    if waiting:
-        _process_together(
-            InboundEmail.objects.filter(pk__in=waiting, status__in=UNFINISHED), wait=True, limit=len(waiting)
-        )
+        else:  # the rest are held by other workers: wait for them from now on, batch by batch
+            wait = True
 
 
 def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]:
