@@ -22,6 +22,7 @@ from caredesk.customers.models import Customer
 
 from caredesk.system import clock, transactions
 from caredesk.system.queue import later
+from caredesk.system.rows import update_each
 
 from . import attachments as attachment_store
 from . import events, hooks, mentions, search, tasks
@@ -285,6 +286,72 @@ def customer_reply(
         later(tasks.tell_owner_customer_replied, message_id=message.pk)
     _reindex(ticket.pk)
     return message
+
+
+@dataclass(frozen=True)
+class CustomerReply:
+    """A customer's message on a ticket of theirs, for customer_replies."""
+
+    ticket: Ticket
+    customer: Customer
+    body: str
+    body_html: str = ""
+    quoted: str = ""
+    files: Sequence = ()
+
+
+class TicketMoved(ValidationError):
+    """A ticket of customer_replies was closed or merged since the caller read it: its reply needs
+    customer_reply (a follow-up ticket, or the ticket it was merged into)."""
+
+
+@transactions.atomic
+def customer_replies(replies: Sequence[CustomerReply]) -> list[Message]:
+    """The batch form of customer_reply, for a batch of inbound email: one reply per ticket, to tickets that
+    are neither closed nor merged. The tickets are locked in one query (in id order, so that two batches wait
+    for each other rather than deadlock), the messages, events and ticket changes written in one statement
+    each, and the hooks given all the events in one call. Returns the messages in the order of `replies`. All
+    or nothing: a ticket closed or merged since it was read raises TicketMoved and nothing is written."""
+    ids = [reply.ticket.pk for reply in replies]
+    if len(set(ids)) != len(ids):
+        raise ValueError("customer_replies takes one reply per ticket")
+    for reply in replies:
+        attachment_store.validate(reply.files)
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("team", "customer", "owner")
+    tickets = {ticket.pk: ticket for ticket in locked.filter(pk__in=ids).order_by("pk")}
+    if any(ticket.merged_into_id or ticket.status == Ticket.Status.CLOSED for ticket in tickets.values()):
+        raise TicketMoved(_("A ticket was closed or merged a moment ago."))
+    now = clock.now()
+    messages = [
+        _new_message(
+            tickets[reply.ticket.pk], kind=Message.Kind.CUSTOMER, body=reply.body, body_html=reply.body_html,
+            customer=reply.customer, quoted=reply.quoted, files=reply.files,
+        )
+        for reply in replies
+    ]
+    Message.objects.bulk_create(messages)
+    recorded = []
+    for reply, message in zip(replies, messages):
+        ticket = tickets[reply.ticket.pk]
+        attachment_store.save(message, reply.files)
+        # As customer_reply records them, in the same order: a solved ticket reopens, a pending one opens.
+        recorded.append(events.new(ticket, Event.Kind.CUSTOMER_REPLIED, data={"message": message.pk}, at=now, message=message))
+        if ticket.status == Ticket.Status.SOLVED:
+            data = {"from": ticket.status, "message": message.pk}
+            recorded.append(events.new(ticket, Event.Kind.REOPENED, data=data, at=now, message=message))
+        elif ticket.status == Ticket.Status.PENDING_CUSTOMER:
+            data = {"from": ticket.status, "to": Ticket.Status.OPEN}
+            recorded.append(events.new(ticket, Event.Kind.STATUS_CHANGED, data=data, at=now))
+        if ticket.status in (Ticket.Status.SOLVED, Ticket.Status.PENDING_CUSTOMER):
+            ticket.status, ticket.solved_at = Ticket.Status.OPEN, None
+        ticket.updated_at = now
+    update_each(list(tickets.values()), ["status", "solved_at", "updated_at"])
+    events.record_many(recorded)
+    for reply, message in zip(replies, messages):
+        if tickets[reply.ticket.pk].owner_id:
+            later(tasks.tell_owner_customer_replied, message_id=message.pk)
+        _reindex(reply.ticket.pk)
+    return messages
 
 
 @transactions.atomic

@@ -10,7 +10,7 @@ import hashlib
 import html
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import timedelta
 from enum import StrEnum
@@ -33,6 +33,7 @@ from caredesk.conversations import hooks
 from caredesk.conversations import services as conversations
 from caredesk.conversations.models import Attachment, Message, Ticket
 from caredesk.customers import services as customers
+from caredesk.customers.models import Customer
 from caredesk.system import clock, transactions
 from caredesk.system.rows import update_each
 from caredesk.system.queue import later, suppressed
@@ -372,29 +373,63 @@ def _process_all(claimed: list[InboundEmail], parsed: dict[int, parsing.Parsed])
         if len(group) > 1:
             with suppressed() if quiet else nullcontext():
                 opened |= _open_together(group)
+    replies = _replies_to_take_together(claimed, parsed, new)
+    answered: dict[int, Message] = {}
+    for quiet in (False, True):
+        group = [(inbound, parsed[inbound.pk], ticket) for inbound, ticket in replies if inbound.quiet == quiet]
+        if len(group) > 1:
+            with suppressed() if quiet else nullcontext():
+                answered |= _reply_together(group)
     done = []
     for inbound in claimed:
-        if (message := opened.get(inbound.pk)) is None:
+        if inbound.pk in answered:
+            done.append(inbound)
+        elif (message := opened.get(inbound.pk)) is not None:
+            if not inbound.quiet:
+                acknowledgements.acknowledge(message.ticket, message_id=inbound.message_id)
+            done.append(inbound)
+        else:
             done.append(_process_one(inbound, parsed.get(inbound.pk)))
-            continue
-        if not inbound.quiet:
-            acknowledgements.acknowledge(message.ticket, message_id=inbound.message_id)
-        done.append(inbound)
     return done
 
 
-def _may_be_new(parsed: parsing.Parsed | None) -> bool:
-    """A customer's email that may be a new request: parsed, no machine's, with a sender the desk can answer
-    and no ticket token in its subject."""
+def _replies_to_take_together(
+    claimed: list[InboundEmail], parsed: dict[int, parsing.Parsed], new: set[int]
+) -> list[tuple[InboundEmail, Ticket]]:
+    """The customers' replies of a batch that can be added together (_reply_together), each with its ticket:
+    its first thread id names a ticket (read at the batch's start, batch.Batch.threads) that is neither closed
+    nor merged, and no email of the batch before it is processed on its own, except the new requests and
+    auto-replies, which change no ticket that exists: whatever the others change (a reply by its subject token,
+    a second reply to a ticket, a bounce marking a customer's address) then happens after it, as one by one."""
+    current = batch.current()
+    taken, tickets = [], set()
+    for inbound in claimed:
+        email = parsed.get(inbound.pk)
+        if inbound.pk in new or (email is not None and email.auto_reply and email.bounce is None):
+            continue
+        ids = queries.thread_ids(email) if _from_a_customer(email) else []
+        ticket = current.threads.get(ids[0]) if ids and ids[0] not in current.message_ids else None
+        if ticket is None or ticket.pk in tickets or ticket.merged_into_id or ticket.status == Ticket.Status.CLOSED:
+            break
+        taken.append((inbound, ticket))
+        tickets.add(ticket.pk)
+    return taken
+
+
+def _from_a_customer(parsed: parsing.Parsed | None) -> bool:
+    """Parsed, no machine's, and with a sender the desk can answer: an email that becomes a message."""
     if parsed is None or parsed.bounce is not None or parsed.auto_reply:
-        return False
-    if queries.TICKET_TOKEN.search(parsed.subject):
         return False
     try:
         _sender_of(parsed)
     except ValidationError:
         return False
     return True
+
+
+def _may_be_new(parsed: parsing.Parsed | None) -> bool:
+    """A customer's email that may be a new request: no ticket token in its subject."""
+    return _from_a_customer(parsed) and not queries.TICKET_TOKEN.search(parsed.subject)
 
 
 def _new_requests(emails: list[tuple[InboundEmail, parsing.Parsed]], *, answered: dict) -> set[int]:
@@ -411,11 +446,68 @@ def _new_requests(emails: list[tuple[InboundEmail, parsing.Parsed]], *, answered
 
 
 def _open_together(emails: list[tuple[InboundEmail, parsing.Parsed]]) -> dict[int, Message]:
-    """New requests of a batch opened in one go, in a savepoint: their new customers made in one INSERT
-    (customers.customers_for_emails), their tickets, messages and events in one each
-    (conversations.open_tickets_with_messages), their outcomes written in one UPDATE. Should anything fail,
-    all of it is undone and each email is processed on its own, so that one bad email costs only itself.
-    Returns the messages made, by email id (the acknowledgements are the caller's)."""
+    """New requests of a batch opened in one go (_together): their tickets, messages and events in one INSERT
+    each (conversations.open_tickets_with_messages). Returns the messages made, by email id (the
+    acknowledgements are the caller's)."""
+    default_team = None  # read once, for the emails received for no team in particular
+
+    def team_of(inbound: InboundEmail) -> Team:
+        nonlocal default_team
+        if inbound.team is None and default_team is None:
+            default_team = queries.receiving_team()
+        return inbound.team or default_team
+
+    def open_all(drafts: list[Draft]) -> list[Message]:
+        return conversations.open_tickets_with_messages([
+            conversations.NewRequest(
+                customer=draft.customer, subject=draft.parsed.subject or "(no subject)", body=draft.body,
+                body_html=draft.body_html, quoted=draft.parsed.quoted, team=team_of(draft.inbound),
+                channel=Ticket.Channel.EMAIL, files=draft.files,
+            )
+            for draft in drafts
+        ])
+
+    return _together(emails, open_all, started=True)
+
+
+def _reply_together(emails: list[tuple[InboundEmail, parsing.Parsed, Ticket]]) -> dict[int, Message]:
+    """Customers' replies of a batch added in one go (_together), one per ticket: their messages, events and
+    ticket changes in one statement each (conversations.customer_replies). Returns the messages, by email id."""
+    tickets = {inbound.pk: ticket for inbound, _, ticket in emails}
+
+    def reply_all(drafts: list[Draft]) -> list[Message]:
+        return conversations.customer_replies([
+            conversations.CustomerReply(
+                ticket=tickets[draft.inbound.pk], customer=draft.customer, body=draft.body,
+                body_html=draft.body_html, quoted=draft.parsed.quoted, files=draft.files,
+            )
+            for draft in drafts
+        ])
+
+    return _together([(inbound, email) for inbound, email, _ in emails], reply_all, started=False)
+
+
+@dataclasses.dataclass
+class Draft:
+    """An email of a batch on its way to being a message: who sent it and what it says."""
+
+    inbound: InboundEmail
+    parsed: parsing.Parsed
+    customer: Customer
+    body: str
+    body_html: str
+    accepted: list[parsing.Attachment]
+    files: list[SimpleUploadedFile]
+    error: str
+
+
+def _together(
+    emails: list[tuple[InboundEmail, parsing.Parsed]], write: Callable[[list[Draft]], list[Message]], *, started: bool
+) -> dict[int, Message]:
+    """Emails of a batch made messages in one go, in a savepoint: their new customers made in one INSERT
+    (customers.customers_for_emails), the messages written by `write` (in the order of the drafts), their
+    outcomes in one UPDATE. Should anything fail, all of it is undone and each email is processed on its own,
+    so that one bad email costs only itself. Returns the messages made, by email id."""
     outcomes = {inbound.pk: _outcome(inbound) for inbound, _ in emails}
     try:
         with transaction.atomic():
@@ -423,34 +515,25 @@ def _open_together(emails: list[tuple[InboundEmail, parsing.Parsed]]) -> dict[in
             people = customers.customers_for_emails(
                 {addresses[inbound.pk]: parsed.from_name for inbound, parsed in emails}
             )
-            default_team = None  # read once, for the emails received for no team in particular
-            requests, kept = [], []
+            drafts = []
             for inbound, parsed in emails:
                 customer = people[addresses[inbound.pk]]
                 delivery.address_works(customer)
                 accepted, body, body_html, error = _message_of(parsed)
-                if inbound.team is None and default_team is None:
-                    default_team = queries.receiving_team()
-                requests.append(conversations.NewRequest(
-                    customer=customer,
-                    subject=parsed.subject or "(no subject)",
-                    body=body,
-                    body_html=body_html,
-                    quoted=parsed.quoted,
-                    team=inbound.team or default_team,
-                    channel=Ticket.Channel.EMAIL,
-                    files=[upload for _, upload in accepted],
+                drafts.append(Draft(
+                    inbound, parsed, customer, body, body_html,
+                    accepted=[attachment for attachment, _ in accepted], files=[upload for _, upload in accepted],
+                    error=error,
                 ))
-                kept.append(([attachment for attachment, _ in accepted], error))
-            messages = conversations.open_tickets_with_messages(requests)
-            for (inbound, parsed), (accepted, error), message in zip(emails, kept, messages):
-                _finish_message(message, parsed, accepted=accepted)
-                inbound.attempts += 1
-                inbound.processed_at = clock.now()
-                _processed(inbound, message, started=True, error=error)
+            messages = write(drafts)
+            for draft, message in zip(drafts, messages):
+                _finish_message(message, draft.parsed, accepted=draft.accepted)
+                draft.inbound.attempts += 1
+                draft.inbound.processed_at = clock.now()
+                _processed(draft.inbound, message, started=started, error=draft.error)
             update_each([inbound for inbound, _ in emails], OUTCOME_FIELDS)
     except Exception:  # noqa: BLE001 - undone as a whole: each email is tried again alone, and fails alone
-        logger.exception("new requests of a batch could not be opened together; processing each alone")
+        logger.exception("emails of a batch could not be made messages together; processing each alone")
         customers.forget()
         for inbound, _ in emails:
             for name, value in outcomes[inbound.pk].items():

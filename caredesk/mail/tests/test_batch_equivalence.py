@@ -75,3 +75,34 @@ def test_the_corpus_processed_in_batches_ends_as_processed_one_email_at_a_time(b
         batched = _processed(in_batches)
     assert len(alone) > len(MANIFEST["entries"])  # the emails, then the tickets they made
     assert batched == alone
+
+
+@pytest.mark.django_db
+def test_replies_to_solved_pending_open_and_closed_tickets_end_as_one_by_one(billing, alice, monkeypatch):
+    """Replies to tickets of several statuses, one of them twice: the first replies are added together
+    (services._reply_together), the rest one by one after them; the desk ends the same either way."""
+    from caredesk.conversations import services as conversations
+
+    from .mails import eml
+
+    statuses = {"solved": "solved", "pending": "pending_customer", "open": "open", "closed": "closed"}
+    for name, status in statuses.items():
+        first = eml(message_id=f"<{name}@mail.example.com>", subject=f"The {name} one", sender=f"{name}@example.com")
+        ticket = services.receive(first, source="smtp", team=billing)[0].ticket
+        if name == "open":
+            conversations.assign(ticket, to=alice, by=alice)  # its owner is told of the reply
+        Ticket.objects.filter(pk=ticket.pk).update(status=status)
+    for number, name in enumerate(["solved", "pending", "open", "open", "closed", "pending"]):
+        reply = eml(in_reply_to=f"<{name}@mail.example.com>", subject=f"Re: The {name} one",
+                    sender=f"{name}@example.com", text=f"Reply {number} about the {name} one.")
+        services.store(reply, source="smtp", team=billing)
+    waiting = InboundEmail.objects.filter(status="stored").order_by("pk")
+    alone = _processed(lambda: [services.process(inbound) for inbound in waiting])
+    together = []
+    customer_replies = conversations.customer_replies
+    monkeypatch.setattr(conversations, "customer_replies", lambda replies: together.append(len(replies)) or customer_replies(replies))
+    batched = _processed(lambda: services.process_batch(limit=10))
+    assert together == [3]  # solved, pending, open; the second to the open one stops the run
+    assert batched == alone
+    reopened = [row for row in alone if row[0] == 0][0]
+    assert reopened[2] == "open" and ("reopened", ["from", "message"]) in reopened[5]

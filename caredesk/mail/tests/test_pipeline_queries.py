@@ -108,6 +108,28 @@ REPLY_BATCH_QUERIES = (
     + 2  # reports rollup: the events still there, the tickets' states read (unchanged: not written)
 )
 
+# Per reply added together with the batch's replies to other tickets (services._reply_together,
+# conversations.customer_replies, 2026-11-27). REPLY_IN_A_BATCH (9) when each was added on its own.
+REPLY_TOGETHER = (
+    1  # the ticket's open target clocks (service levels)
+    + 1  # the owner's notification queued
+)
+# Once per batch of replies added together.
+REPLIES_TOGETHER_QUERIES = (
+    2  # the batch's transaction
+    + 2  # the claim
+    + 3  # the thread of every email: the Message-IDs we sent, those we received, their tickets
+    + 1  # the customers of all senders
+    + 2  # the savepoint of the replies added together
+    + 1  # their tickets locked, in one query
+    + 3  # messages and CUSTOMER_REPLIED events, one INSERT each; the tickets, one UPDATE
+    + 2  # hooks, once a batch: the enabled service policies, the automation kinds
+    + 1  # the emails' outcomes: one UPDATE
+    + 3  # the search documents
+    + 1  # the finished emails' queued tasks dropped
+    + 2  # reports rollup: the events still there, the tickets' states read
+)
+
 
 def _cold_caches() -> None:
     for cache in caches.all():
@@ -231,3 +253,27 @@ def test_a_batch_of_replies_costs_a_constant_and_fewer_queries_an_email(
     with django_assert_num_queries(REPLY_BATCH_QUERIES + 20 * REPLY_IN_A_BATCH):
         done = services.process_batch(limit=20)
     assert {(inbound.status, inbound.ticket_id) for inbound in done} == {("processed", first.ticket.pk)}
+
+
+@pytest.mark.parametrize("size", [10, 20])
+def test_replies_to_many_tickets_in_a_batch_are_added_together(
+    database_tasks, billing, alice, size, django_assert_num_queries
+):
+    for number in range(size):
+        first, _ = services.receive(
+            eml(message_id=f"<order-{number}@mail.example.com>", sender=f"c{number} <c{number}@example.com>"),
+            source="smtp", team=billing,
+        )
+        conversations.assign(first.ticket, to=alice, by=alice)
+        services.store(
+            eml(subject="Re: pies", text=f"Any news about order {number}?", sender=f"c{number} <c{number}@example.com>",
+                in_reply_to=f"<order-{number}@mail.example.com>"),
+            source=InboundEmail.Source.SMTP, team=billing,
+        )
+    DBTaskResult.objects.all().delete()
+    _cold_caches()
+    with django_assert_num_queries(REPLIES_TOGETHER_QUERIES + size * REPLY_TOGETHER):
+        done = services.process_batch(limit=size)
+    assert {(inbound.status, inbound.started_ticket) for inbound in done} == {("processed", False)}
+    assert Ticket.objects.filter(messages__body_text__startswith="Any news").distinct().count() == size
+    assert _queued() == ["caredesk.conversations.tasks.tell_owner_customer_replied"] * size
