@@ -146,11 +146,13 @@ def _ticket_ids_named(message_ids: list[str]) -> dict[str, int]:
     return found
 
 
-def original_in_flight(parsed: Parsed) -> bool:
+def original_in_flight(parsed: Parsed, *, or_waiting: bool = False) -> bool:
     """Whether an email this one's thread headers name was stored and is being processed right now by
-    another worker (its row locked: PostgreSQL; SQLite has one writer, so never). Its ticket does not
-    exist for this transaction yet: taken for a new request now, this email would open a second ticket.
-    Asked only for an email whose thread found no ticket, so it costs nothing on the common path."""
+    another worker (its row locked: PostgreSQL; SQLite has one writer, so never), or, with `or_waiting`, is
+    stored and not processed yet at all (its task is queued, or its worker died and the task will be given
+    back). Its ticket does not exist for this transaction yet: taken for a new request now, this email would
+    open a second ticket. Asked only for an email whose thread found no ticket, so it costs nothing on the
+    common path."""
     wanted = list(dict.fromkeys([*parsed.in_reply_to, *parsed.references]))
     if not wanted:
         return False
@@ -158,8 +160,8 @@ def original_in_flight(parsed: Parsed) -> bool:
         message_id=""
     )
     count = waiting.count()
-    if not count:
-        return False
+    if not count or or_waiting:
+        return bool(count)
     free = len(waiting.select_for_update(of=("self",), skip_locked=True).values_list("pk", flat=True))
     return free < count
 

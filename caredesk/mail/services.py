@@ -47,6 +47,9 @@ logger = logging.getLogger(__name__)
 BATCH_BYTES = 20 * 1024 * 1024
 # An email left stored (the email it answers was in another worker's batch; a deadlock) is tried again after.
 RETRY_AFTER = timedelta(seconds=1)
+# A reply whose original is stored but not processed yet waits for it this long after it arrived (retried every
+# RETRY_AFTER), then opens a ticket of its own: an original whose task was lost must not hold it for ever.
+WAIT_FOR_ORIGINAL = timedelta(minutes=10)
 # Statuses `process` works on; the others are final.
 UNFINISHED = (InboundEmail.Status.STORED, InboundEmail.Status.FAILED)
 NO_TEXT = "(This email had no text.)"
@@ -642,9 +645,9 @@ def _process(inbound: InboundEmail, parsed: parsing.Parsed | None = None) -> Non
     ticket = queries.ticket_replied_to(parsed)
     if (
         ticket is None and (parsed.in_reply_to or parsed.references) and _can_retry_later()
-        and queries.original_in_flight(parsed)
+        and queries.original_in_flight(parsed, or_waiting=inbound.received_at > clock.now() - WAIT_FOR_ORIGINAL)
     ):
-        raise Deferred("the email it answers is being processed by another worker")
+        raise Deferred("the email it answers is stored and not processed yet, or another worker is processing it")
     if ticket is not None:
         message = conversations.customer_reply(
             ticket, customer=customer, body=body, body_html=body_html, quoted=parsed.quoted, files=files

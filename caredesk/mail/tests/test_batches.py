@@ -432,3 +432,30 @@ def _a_session_waits_for_a_lock(seconds: float = 10) -> bool:
                 return True
             time.sleep(0.02)
     return False
+
+
+def test_a_reply_whose_original_is_stored_but_not_processed_waits_for_it(database_tasks, billing):
+    """Its original's worker died, or its task is further back in the queue: the reply is left stored and
+    tried again a second later, rather than opening a second ticket for the same conversation."""
+    original = services.store(eml(message_id="<jam@mail.example.com>", subject="Jam"), source="smtp", team=billing)[0]
+    reply = services.store(
+        eml(subject="Re: Jam", text="Any news?", in_reply_to="<jam@mail.example.com>"), source="smtp", team=billing
+    )[0]
+    assert services.process(reply).status == "stored"
+    retry = DBTaskResult.objects.get(task_path="caredesk.mail.tasks.process_inbound", run_after__isnull=False)
+    assert retry.args_kwargs["kwargs"] == {"inbound_id": reply.pk}
+    assert Ticket.objects.count() == 0
+    services.process(original)
+    reply = services.process(reply)
+    original.refresh_from_db()
+    assert (reply.status, reply.ticket_id, reply.started_ticket) == ("processed", original.ticket_id, False)
+
+
+def test_a_reply_waits_for_a_stored_original_only_so_long(database_tasks, billing):
+    services.store(eml(message_id="<lost@mail.example.com>", subject="Lost"), source="smtp", team=billing)
+    reply = services.store(
+        eml(subject="Re: Lost", text="Hello?", in_reply_to="<lost@mail.example.com>"), source="smtp", team=billing
+    )[0]
+    InboundEmail.objects.filter(pk=reply.pk).update(received_at=clock.now() - 2 * services.WAIT_FOR_ORIGINAL)
+    reply = services.process(reply)
+    assert (reply.status, reply.started_ticket) == ("processed", True)  # its original's task was lost
