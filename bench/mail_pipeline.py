@@ -133,8 +133,8 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
             raise SystemExit("a worker did not start (no heartbeat)")
         time.sleep(0.05)
     started = time.perf_counter()
-    for _ in mail_arrivals.arrive(messages, team, way=way):
-        pass
+    stored_count = sum(1 for _ in mail_arrivals.arrive(messages, team, way=way))  # every transaction run
+    assert stored_count, "nothing was stored"
     stored = time.perf_counter() - started
     unfinished = InboundEmail.objects.filter(status=InboundEmail.Status.STORED)
     pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])

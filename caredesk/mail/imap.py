@@ -162,7 +162,8 @@ def _runs(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
     cap, most = settings.CAREDESK_EMAIL_MAX_MESSAGE_BYTES, run_size()
     run, total = [], 0
     for uid in uids:
-        size = sizes.get(uid, 0) if sizes.get(uid, 0) <= cap else 0
+        size = sizes.get(uid, 0)
+        size = size if size <= cap else 0
         if run and (len(run) >= most or total + size > FETCH_BYTES):
             yield run
             run, total = [], 0
@@ -183,11 +184,11 @@ def _take(client: IMAPClient, mailbox: Mailbox, uids: list[int], sizes: dict[int
     past the last, all in one transaction. One too big to download is recorded by its headers, failed,
     saying where it was left."""
     cap = settings.CAREDESK_EMAIL_MAX_MESSAGE_BYTES
-    too_large = [uid for uid in uids if sizes.get(uid, 0) > cap]
+    too_large = {uid for uid in uids if sizes.get(uid, 0) > cap}
     whole = [uid for uid in uids if uid not in too_large]
     # PEEK: reading a message must not mark it \Seen for the people who work the mailbox.
     fetched = _fetch(client, whole, "BODY.PEEK[]", b"BODY[]")
-    fetched |= _fetch(client, too_large, "BODY.PEEK[HEADER]", b"BODY[HEADER]")
+    fetched |= _fetch(client, sorted(too_large), "BODY.PEEK[HEADER]", b"BODY[HEADER]")
     emails = []
     for uid in uids:
         if fetched.get(uid) is None:  # deleted from the folder between the search and the fetch
