@@ -177,8 +177,32 @@ def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    in_flight = set()  # (Playwright takes Python functions as listeners, not a set's bound built-ins)
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
+    _let_the_server_finish(page, in_flight)
     context.close()
+
+
+def _let_the_server_finish(page, in_flight: set) -> None:
+    """Refuse new requests and wait for the answers to those already sent.
+
+    The ticket page polls presence every few seconds; a poll still being handled when the test ends writes
+    a row while the test database is flushed, and the flush then fails on a foreign key. The server
+    answers only after its transaction committed, so once every request has its answer nothing writes.
+    """
+    from playwright.sync_api import Error
+
+    try:
+        page.route("**/*", lambda route: route.abort())
+        for _ in range(100):
+            if not in_flight:
+                return
+            page.wait_for_timeout(50)
+    except Error:  # a page that already crashed has nothing left in flight to wait for
+        return
 
 
 @pytest.fixture
