@@ -1,7 +1,8 @@
 """Several emails sent in one run (outbox.send_many: the acknowledgements of a batch of inbound email, the
-periodic sweep): one connection to the real mail server (aiosmtpd on loopback), one read, and two writes
-per email. Each email is still claimed on its own just before it goes, so a refusal or a crash touches only
-the email in flight; the others are sent, or stay queued for the next run."""
+periodic sweep): one connection to the real mail server (aiosmtpd on loopback), one read, and one write per
+email (its outcome and the next one's claim together). Each email is still claimed on its own just before it
+goes, so a refusal or a crash touches only the email in flight; the others are sent, or stay queued for the
+next run."""
 
 from datetime import timedelta
 
@@ -39,15 +40,16 @@ def _statuses(emails: list[OutboundEmail]) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize("count", [2, 6])
-def test_emails_sent_together_go_in_order_over_one_connection_with_two_writes_each(
+def test_emails_sent_together_go_in_order_over_one_connection_with_one_write_each(
     smtp_server, ticket, alice, count
 ):
     bodies = [f"Update number {n}." for n in range(count)]
     emails = _queued(ticket, alice, bodies)
     with CaptureQueriesContext(connection) as queries:
         outbox.send_many([email.pk for email in emails])
-    # One read of all of them (their attachments prefetched: one more), then per email its claim and its outcome.
-    assert len(queries) == 2 + 2 * count
+    # One read of all of them (their attachments prefetched: one more), the first one's claim, then per email
+    # its outcome, which claims the next one in the same UPDATE.
+    assert len(queries) == 3 + count
     assert _statuses(emails) == [("sent", 1)] * count
     received = [envelope.message for envelope in smtp_server.received]
     assert [message.get_body(("plain",)).get_content().strip().splitlines()[0] for message in received] == bodies
@@ -114,3 +116,41 @@ def test_a_worker_that_dies_mid_run_leaves_only_the_email_in_flight_unknown_and_
     assert [message.body.splitlines()[0] for message in mailoutbox] == [
         "Goes out.", "The worker dies here.", "Still waiting.", "Also waiting."
     ]
+
+
+class RacedBackend(LocmemBackend):
+    """While an email is being handed over, another run does what the email's body says: claims the next
+    email (a second worker sending the same batch) or gives this one up as stale (a sweep that thought its
+    worker dead)."""
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        for message in messages:
+            if "Another run takes the next." in message.body:
+                nxt = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).order_by("pk").first()
+                OutboundEmail.objects.filter(pk=nxt.pk).update(status=OutboundEmail.Status.SENDING, attempts=1)
+            if "A sweep gives this one up." in message.body:
+                OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING).update(
+                    status=OutboundEmail.Status.UNKNOWN, last_error=outbox.STALE_ERROR
+                )
+        return sent
+
+
+def test_an_email_another_run_claimed_meanwhile_is_not_sent_again_and_the_one_after_it_is(
+    settings, ticket, alice, mailoutbox
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RacedBackend"
+    emails = _queued(ticket, alice, ["Another run takes the next.", "Taken by the other run.", "Sent by this run."])
+    outbox.send_many([email.pk for email in emails])
+    assert [message.body.splitlines()[0] for message in mailoutbox] == ["Another run takes the next.", "Sent by this run."]
+    assert _statuses(emails) == [("sent", 1), ("sending", 1), ("sent", 1)]
+
+
+def test_an_email_given_up_as_stale_while_it_went_keeps_that_and_the_next_one_is_still_sent(
+    settings, ticket, alice, mailoutbox
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RacedBackend"
+    emails = _queued(ticket, alice, ["A sweep gives this one up.", "Sent after it."])
+    outbox.send_many([email.pk for email in emails])
+    assert [message.body.splitlines()[0] for message in mailoutbox] == ["A sweep gives this one up.", "Sent after it."]
+    assert _statuses(emails) == [("unknown", 1), ("sent", 1)]
