@@ -48,6 +48,60 @@ def rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1)
 
 
+class CpuMeter:
+    """CPU seconds spent between start() and stop() by the workers, this process (which stores the email)
+    and PostgreSQL's processes, read from /proc (Linux): steadier than the wall clock on a machine whose
+    speed swings, and it says which process a change saved work in."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, workers: list[int]) -> None:
+        self.workers = workers
+
+    @classmethod
+    def _of(cls, pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # gone, or not Linux
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / cls.TICK  # utime + stime
+
+    @staticmethod
+    def _postgres() -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if (entry / "comm").read_text().strip() == "postgres":
+                        pids.append(int(entry.name))
+                except OSError:
+                    pass
+        return pids
+
+    def _read(self) -> dict:
+        # PostgreSQL's processes by pid: a backend that starts in between counts from zero.
+        return {
+            "workers": sum(self._of(pid) for pid in self.workers),
+            "storer": time.process_time(),
+            "postgres": {pid: self._of(pid) for pid in self._postgres()},
+        }
+
+    def start(self) -> None:
+        self.before = self._read()
+
+    def stop(self, emails: int) -> dict:
+        """CPU milliseconds an email, by process kind."""
+        after = self._read()
+        postgres = sum(cpu - self.before["postgres"].get(pid, 0.0) for pid, cpu in after["postgres"].items())
+        spent = {
+            "workers": after["workers"] - self.before["workers"],
+            "storer": after["storer"] - self.before["storer"],
+            "postgres": postgres,
+        }
+        spent["total"] = sum(spent.values())
+        return {kind: round(seconds * 1000 / emails, 2) for kind, seconds in spent.items()}
+
+
 def parse_ceiling(messages: list[bytes]) -> dict:
     """Messages per second for the stdlib parse alone and for caredesk's parsing, no database."""
     started = time.perf_counter()
@@ -132,6 +186,9 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
             _stop(pool)
             raise SystemExit("a worker did not start (no heartbeat)")
         time.sleep(0.05)
+    cpu = CpuMeter([worker.pid for worker in pool])
+    cpu.start()
+    commits_before = _commits()
     started = time.perf_counter()
     stored_count = sum(1 for _ in mail_arrivals.arrive(messages, team, way=way))  # every transaction run
     assert stored_count, "nothing was stored"
@@ -156,6 +213,8 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
             raise SystemExit(f"stalled: {state[0]} emails stored, tasks {tasks_by_status}, workers alive {alive}")
         time.sleep(0.05)
     total = time.perf_counter() - started
+    cpu_ms = cpu.stop(len(messages))
+    commits = _commits() - commits_before
     _stop(pool)
     log.close()
     worker_log = (Path(os.environ["CAREDESK_DATA_DIR"]) / "workers.log").read_text()
@@ -165,6 +224,8 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
         "store_per_s": rate(len(messages), stored),
         "end_to_end_per_s": rate(len(messages), total),
         "seconds": round(total, 2),
+        "cpu_ms_per_email": cpu_ms,
+        "commits_per_email": round(commits / len(messages), 2) if commits is not None else None,
         "statuses": statuses,
         "tickets": Ticket.objects.count(),
         "desk_messages": Message.objects.count(),
@@ -172,6 +233,21 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
         "batches_failed_as_a_whole": worker_log.count("a batch of inbound email failed as a whole"),
         "worker_log_lines": len(worker_log.splitlines()),
     }))
+
+
+def _commits() -> int | None:
+    """Transactions committed in this database so far (PostgreSQL; None on SQLite): each is a round trip
+    and a WAL flush, so a count of them says what a change saved whatever the machine's speed. The
+    statistics reach pg_stat_database within a second or so; a short wait lets the last ones in."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    time.sleep(1.5)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
 
 
 def _profiled(number: int) -> list[str]:

@@ -18,14 +18,14 @@ import re
 import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db import connection as db_connection, transaction
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks
 from django_tasks import task_backends
@@ -433,36 +433,43 @@ def _record(outbound: OutboundEmail, status: str, *, error: str = "") -> bool:
 
 def _record_and_claim(outbound: OutboundEmail, status: str, following: OutboundEmail | None, *, error: str = "") -> bool:
     """_record(outbound) and _claim(following) in one UPDATE: a statement (and a commit) per email sent
-    instead of two, when sending was half of the worker's queries on busy mail. Each row gets its own
-    changes (CASE on the id); returns whether `following` was claimed."""
+    instead of two, when sending was half of the worker's statements on busy mail. Each row gets its own
+    changes (CASE on the id). Written as SQL: built through the ORM, its CASE expressions cost more Python
+    than the statement they saved. Returns whether `following` was claimed."""
     if following is None:
         _record(outbound, status, error=error)
         return False
     now = clock.now()
-    is_done = Q(pk=outbound.pk)
-
-    def by_row(name: str, done, claimed):  # the column's new value: for the recorded row, for the claimed one
-        return Case(When(is_done, then=done), default=claimed, output_field=OutboundEmail._meta.get_field(name))
-
-    done_changes = _outcome_changes(outbound, status, error)
-    claim_changes = _claim_changes(now)
-    changes = {
-        name: by_row(name, _expression(done_changes.get(name, F(name))), _expression(claim_changes.get(name, F(name))))
-        for name in done_changes.keys() | claim_changes.keys()
+    table, meta = db_connection.ops.quote_name(OutboundEmail._meta.db_table), OutboundEmail._meta
+    column = {field.name: db_connection.ops.quote_name(field.column) for field in meta.concrete_fields}
+    stamp = db_connection.ops.adapt_datetimefield_value
+    done_changes = {
+        name: stamp(value) if isinstance(value, datetime) else value
+        for name, value in _outcome_changes(outbound, status, error).items()
     }
-    rows = OutboundEmail.objects.filter(
-        (is_done & Q(status=OutboundEmail.Status.SENDING)) | (Q(pk=following.pk) & _is_ready(now))
+    pk, params = column["id"], []
+    sets = []
+    for name, value in done_changes.items():  # status, last_error, and sent_at or the wiped body
+        claimed = "%s" if name == "status" else column[name]
+        sets.append(f"{column[name]} = CASE WHEN {pk} = %s THEN %s ELSE {claimed} END")
+        params += [outbound.pk, value] + ([OutboundEmail.Status.SENDING] if name == "status" else [])
+    sets.append(f"{column['claimed_at']} = CASE WHEN {pk} = %s THEN {column['claimed_at']} ELSE %s END")
+    sets.append(f"{column['attempts']} = CASE WHEN {pk} = %s THEN {column['attempts']} ELSE {column['attempts']} + 1 END")
+    params += [outbound.pk, stamp(now), outbound.pk]
+    due = column["next_attempt_at"]
+    where = (
+        f"({pk} = %s AND {column['status']} = %s)"
+        f" OR ({pk} = %s AND {column['status']} = %s AND ({due} IS NULL OR {due} <= %s))"
     )
-    updated = rows.update(**changes)
+    params += [outbound.pk, OutboundEmail.Status.SENDING, following.pk, OutboundEmail.Status.QUEUED, stamp(now)]
+    with db_connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {where}", params)
+        updated = cursor.rowcount
     if updated != 1:
         return updated == 2
     # One row changed: which? Only this email's outcome sets its status to `status` (a stale sweep sets
     # `unknown`), so if it reads so, the claim was the one that failed: another run took `following`.
     return not OutboundEmail.objects.filter(pk=outbound.pk, status=status).exists()
-
-
-def _expression(value):
-    return value if hasattr(value, "resolve_expression") else Value(value)
 
 
 def _outcome_changes(outbound: OutboundEmail, status: str, error: str) -> dict:

@@ -154,3 +154,21 @@ def test_an_email_given_up_as_stale_while_it_went_keeps_that_and_the_next_one_is
     outbox.send_many([email.pk for email in emails])
     assert [message.body.splitlines()[0] for message in mailoutbox] == ["A sweep gives this one up.", "Sent after it."]
     assert _statuses(emails) == [("unknown", 1), ("sent", 1)]
+
+
+def test_secrets_sent_together_are_wiped_and_each_recorded_as_sent_once(smtp_server, miggins):
+    with suppressed():
+        links = [
+            outbox.queue(kind=OutboundEmail.Kind.LOGIN_LINK, to=miggins.email, subject="Your link",
+                         body_text=f"Log in: https://desk.example/portal/login/{n}/")
+            for n in range(3)
+        ]
+    before = clock.now()
+    outbox.send_many([link.pk for link in links])
+    received = [envelope.message.get_body(("plain",)).get_content() for envelope in smtp_server.received]
+    assert [f"/portal/login/{n}/" in text for n, text in enumerate(received)] == [True] * 3
+    rows = OutboundEmail.objects.filter(pk__in=[link.pk for link in links]).order_by("pk")
+    assert [(row.status, row.attempts, row.body_text, row.body_html, row.last_error) for row in rows] == [
+        ("sent", 1, outbox.LOGIN_LINK_WIPED, "", "")
+    ] * 3
+    assert all(row.sent_at >= row.claimed_at >= before for row in rows)
