@@ -71,13 +71,14 @@ def customers_for_emails(names: dict[str, str]) -> dict[str, Customer]:
     for address in new:
         organisation = organisations.get(address.rsplit("@", 1)[-1])
         made.append(Customer(email=address, name=_name(address, wanted[address]), organisation=organisation))
-    try:
-        if made:
-            with transaction.atomic():
-                Customer.objects.bulk_create(made)
-    except IntegrityError:  # one of them made by a concurrent request a moment ago
-        return {address: customer_for_email(address, name=name) for address, name in wanted.items()}
-    found |= {customer.email: customer for customer in made}
+    if made:
+        # A batch of email in another worker may be making some of them right now: its rows are skipped
+        # (after that batch commits) rather than failing this INSERT and every address with it, and all
+        # are read back. One it could not make for another reason is made alone, which raises its error.
+        Customer.objects.bulk_create(made, ignore_conflicts=True)
+        read = Customer.objects.filter(email__in=[customer.email for customer in made]).select_related("organisation")
+        found |= {customer.email: customer for customer in read}
+        found |= {address: customer_for_email(address, name=wanted[address]) for address in new if address not in found}
     if known is not None:
         known.customers |= found
     return found

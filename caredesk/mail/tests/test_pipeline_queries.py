@@ -78,13 +78,13 @@ REPLY_IN_A_BATCH = (
     + 1  # the email's outcome
 )
 # Once per batch of new requests. 27 before they were opened together, 19 before the batch-wide reads
-# (2026-11-26).
+# (2026-11-26); the new customers' insert was in a savepoint, one more, until 2026-11-27.
 BATCH_QUERIES = (
     2  # the batch's transaction
     + 2  # the claim: sizes, then rows
     + 2  # the customers of all senders; the organisations of the new ones' domains (customers.known)
     + 2  # the savepoint of the new requests opened together
-    + 3  # the new customers inserted at once, in a savepoint of their own (a concurrent insert is caught)
+    + 2  # the new customers inserted at once (rows a concurrent batch made are skipped), and read back
     + 3  # tickets, messages, CREATED events: one INSERT each
     + 1  # the emails' outcomes: one UPDATE
     + 3  # hooks, once a batch (caredesk.system.memo): the enabled service policies, whether the team routes,
