@@ -214,7 +214,8 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
         time.sleep(0.05)
     total = time.perf_counter() - started
     cpu_ms = cpu.stop(len(messages))
-    commits = _commits() - commits_before
+    commits_after = _commits()
+    commits = commits_after - commits_before if commits_after is not None else None
     _stop(pool)
     log.close()
     worker_log = (Path(os.environ["CAREDESK_DATA_DIR"]) / "workers.log").read_text()
