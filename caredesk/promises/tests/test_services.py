@@ -182,3 +182,18 @@ def test_the_demo_adds_open_and_broken_promises_once(ticket_factory, miggins, bi
     demo.load({"Billing": billing}, {"alice": alice})
     demo.load({"Billing": billing}, {"alice": alice})
     assert sorted(Promise.objects.values_list("state", flat=True)) == ["broken", "open", "open"]
+
+
+def test_a_tickets_promises_read_open_first_each_group_soonest_due_first(ticket, alice, django_assert_num_queries):
+    from caredesk.promises import queries
+
+    def make(what: str, hours: int) -> Promise:
+        return services.make_promise(ticket, what=what, due=clock.now() + timedelta(hours=hours), owner=alice, by=alice)
+
+    kept, later, cancelled, sooner = make("Kept", 1), make("Open, later", 30), make("Cancelled", 2), make("Open, sooner", 5)
+    services.keep(kept, by=alice)
+    services.cancel(cancelled, by=alice, reason="Collected in store")
+    with django_assert_num_queries(1):
+        promises = queries.of_ticket(ticket)
+    assert [p.what for p in promises] == ["Open, sooner", "Open, later", "Kept", "Cancelled"]
+    assert promises[0].owner.first_name == alice.first_name  # the owner came with the query
