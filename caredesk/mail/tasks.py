@@ -35,10 +35,11 @@ def send_emails(outbound_ids: list[int]) -> None:
 
 @task()
 def send_email(outbound_id: int) -> None:
-    """Send one email of the outbox (outbox.send): only a queued, due email is sent, and only once."""
+    """Send one email of the outbox (outbox.send, without reading the email back afterwards): only a
+    queued, due email is sent, and only once."""
     from . import outbox
 
-    outbox.send(outbound_id)
+    outbox.send_many([outbound_id])
 
 
 @task()
