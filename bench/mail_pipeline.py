@@ -13,6 +13,7 @@ Prints a table and writes bench/results/mail-pipeline-<time>.json.
 """
 
 import argparse
+import contextlib
 import email
 import json
 import os
@@ -71,11 +72,9 @@ class CpuMeter:
         pids = []
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
-                try:
+                with contextlib.suppress(OSError):  # a process that ended while the list was read
                     if (entry / "comm").read_text().strip() == "postgres":
                         pids.append(int(entry.name))
-                except OSError:
-                    pass
         return pids
 
     def _read(self) -> dict:

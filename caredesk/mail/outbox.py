@@ -440,15 +440,15 @@ def _record_and_claim(outbound: OutboundEmail, status: str, following: OutboundE
         _record(outbound, status, error=error)
         return False
     now = clock.now()
-    table, meta = db_connection.ops.quote_name(OutboundEmail._meta.db_table), OutboundEmail._meta
-    column = {field.name: db_connection.ops.quote_name(field.column) for field in meta.concrete_fields}
-    stamp = db_connection.ops.adapt_datetimefield_value
+    ops, meta = db_connection.ops, OutboundEmail._meta
+    table = ops.quote_name(meta.db_table)
+    column = {field.name: ops.quote_name(field.column) for field in meta.concrete_fields}
+    stamp = ops.adapt_datetimefield_value
     done_changes = {
         name: stamp(value) if isinstance(value, datetime) else value
         for name, value in _outcome_changes(outbound, status, error).items()
     }
-    pk, params = column["id"], []
-    sets = []
+    pk, params, sets = column[meta.pk.name], [], []
     for name, value in done_changes.items():  # status, last_error, and sent_at or the wiped body
         claimed = "%s" if name == "status" else column[name]
         sets.append(f"{column[name]} = CASE WHEN {pk} = %s THEN %s ELSE {claimed} END")
