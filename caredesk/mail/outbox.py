@@ -435,7 +435,8 @@ def _record_and_claim(outbound: OutboundEmail, status: str, following: OutboundE
     """_record(outbound) and _claim(following) in one UPDATE: a statement (and a commit) per email sent
     instead of two, when sending was half of the worker's statements on busy mail. Each row gets its own
     changes (CASE on the id). Written as SQL: built through the ORM, its CASE expressions cost more Python
-    than the statement they saved. Returns whether `following` was claimed."""
+    than the statement they saved; its conditions and changes are those of _record (_outcome_changes) and
+    _claim (_is_ready, _claim_changes): change them together. Returns whether `following` was claimed."""
     if following is None:
         _record(outbound, status, error=error)
         return False

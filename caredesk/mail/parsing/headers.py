@@ -55,10 +55,16 @@ def message_ids(value: str) -> list[str]:
 
 def raw_header(message: Message, name: str) -> str:
     """The header as it was sent (unfolded), without the standard library's parsing."""
+    value = _as_sent(message, name)
+    return clean(re.sub(r"\r?\n[ \t]*", " ", value)) if value is not None else ""
+
+
+def _as_sent(message: Message, name: str) -> str | None:
+    """The first header `name` exactly as it was sent (still folded, not cleaned); None when missing."""
     for key, value in message.raw_items():
         if key.lower() == name.lower():
-            return clean(re.sub(r"\r?\n[ \t]*", " ", str(value)))
-    return ""
+            return str(value)
+    return None
 
 
 # The plain forms most From headers take, read without the standard library's address parser: it costs
@@ -107,11 +113,8 @@ def _decoded_words(value: str) -> str:
 
 def _plain_raw(message: Message, name: str) -> str | None:
     """The header as sent when it is plain (_PLAIN_TEXT); None when it is missing or is not."""
-    for key, value in message.raw_items():
-        if key.lower() == name.lower():
-            value = str(value)
-            return value if "=?" not in value and _PLAIN_TEXT.fullmatch(value) else None
-    return None
+    value = _as_sent(message, name)
+    return value if value is not None and "=?" not in value and _PLAIN_TEXT.fullmatch(value) else None
 
 
 def sender(message: Message) -> tuple[str, str]:
