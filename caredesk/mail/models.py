@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from caredesk.system import clock
@@ -134,6 +135,8 @@ class OutboundEmail(models.Model):
         indexes = [
             # The sweeps (outbox.due, outbox.give_up_stale) scan one status by time.
             models.Index(fields=["status", "next_attempt_at"], name="outbound_email_due"),
+            # The loop breaker counts the automatic answers to an address in the last hour.
+            models.Index(Lower("to"), "created_at", name="outbound_email_to_recent"),
         ]
 
     def __str__(self) -> str:

@@ -457,12 +457,16 @@ def _record_and_claim(outbound: OutboundEmail, status: str, following: OutboundE
     sets.append(f"{column['claimed_at']} = CASE WHEN {pk} = %s THEN {column['claimed_at']} ELSE %s END")
     sets.append(f"{column['attempts']} = CASE WHEN {pk} = %s THEN {column['attempts']} ELSE {column['attempts']} + 1 END")
     params += [outbound.pk, stamp(now), outbound.pk]
-    due = column["next_attempt_at"]
+    due, state = column["next_attempt_at"], column["status"]
+    # Each row's condition sits in a CASE so that the primary key is the only index the plan can use: with
+    # the conditions ORed, PostgreSQL's generic plan for this prepared statement took the status index on a
+    # young table and read every queued email for each one sent (2 ms a send with 1,300 queued).
     where = (
-        f"({pk} = %s AND {column['status']} = %s)"
-        f" OR ({pk} = %s AND {column['status']} = %s AND ({due} IS NULL OR {due} <= %s))"
+        f"{pk} IN (%s, %s) AND CASE WHEN {pk} = %s THEN {state} = %s"
+        f" ELSE {state} = %s AND ({due} IS NULL OR {due} <= %s) END"
     )
-    params += [outbound.pk, OutboundEmail.Status.SENDING, following.pk, OutboundEmail.Status.QUEUED, stamp(now)]
+    params += [outbound.pk, following.pk, outbound.pk, OutboundEmail.Status.SENDING, OutboundEmail.Status.QUEUED]
+    params += [stamp(now)]
     with db_connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {where}", params)
         updated = cursor.rowcount
