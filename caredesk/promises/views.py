@@ -42,12 +42,13 @@ def _form(request, ticket, data=None, *, calendar=None) -> PromiseForm:
 
 
 def block_context(request, ticket, *, can_edit: bool, form=None, errors=None) -> dict:
-    """What the sidebar block shows; the ticket page's template tag and the actions share it."""
-    calendar = calendar_for(ticket.team)
+    """What the sidebar block shows; the ticket page's template tag and the actions share it. The team's
+    time zone labels the due times, so it is looked up only when there are some (most tickets have none)."""
+    promises = queries.of_ticket(ticket)
     context = {
         "ticket": ticket,
-        "promises": queries.of_ticket(ticket),
-        "tz": calendar.tz,
+        "promises": promises,
+        "tz": calendar_for(ticket.team).tz if promises else None,
         "can_edit": can_edit,
         "errors": errors or {},
     }

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from caredesk.calendars.services import calendar_for
 from caredesk.conversations.models import Event
 from caredesk.promises import services
 from caredesk.promises.models import Promise
@@ -159,6 +160,19 @@ def test_ticket_page_queries_do_not_grow_with_promises(client, ticket, alice):
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
 
+
+
+def test_the_team_time_zone_labels_due_times_and_is_looked_up_only_when_there_are_some(client, ticket, alice):
+    client.force_login(alice)
+    label = "Due times are in the team"
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(ticket.get_absolute_url()).content.decode()
+    assert label not in page
+    assert not [q for q in captured.captured_queries if "calendars_businesscalendar" in q["sql"]]
+    services.make_promise(ticket, what="Call back", due=clock.now() + timedelta(days=1), owner=alice, by=alice)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    zone = str(calendar_for(ticket.team).tz)
+    assert re.search(label + r"[^>]*>" + re.escape(zone) + "<", page)
 
 # Who may do what -----------------------------------------------------------------------------------
 
