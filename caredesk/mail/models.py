@@ -119,6 +119,9 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     attachments = models.ManyToManyField("conversations.Attachment", blank=True, related_name="+")
+    # How many attachments it carries, set when it is stored: sending reads them only when there are some
+    # (most emails have none, and the read was a query of its own for each one sent).
+    attachment_count = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     # Not before this time (back-off after a temporary failure); None: as soon as possible.

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection, transaction
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks
 from django_tasks import task_backends
@@ -107,8 +107,9 @@ def queue(
         kind=kind, to=to, subject=subject, body_text=body_text, body_html=body_html, ticket=ticket,
         desk_message=desk_message, reply_to=reply_to, in_reply_to=in_reply_to, references=references,
     )
-    outbound.save(force_insert=True)
     attachments = list(attachments)
+    outbound.attachment_count = len(attachments)
+    outbound.save(force_insert=True)
     if attachments:  # .set([]) would still read the (empty) current set
         outbound.attachments.set(attachments)
     _queue_send(outbound)
@@ -232,15 +233,12 @@ def send_many(outbound_ids: Sequence[int]) -> None:
     as `send` always did: a crash costs at most the email in flight (left `sending`, then `unknown`), and
     the ones after it stay queued for the next run. The outcome of one email and the claim of the next are
     one UPDATE (see _record_and_claim). Safe to run any number of times, at once or in turn."""
-    by_id = {
-        outbound.pk: outbound
-        for outbound in _ready(OutboundEmail.objects.filter(pk__in=outbound_ids), clock.now()).prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
-        )
-    }
+    by_id = {outbound.pk: outbound for outbound in _ready(OutboundEmail.objects.filter(pk__in=outbound_ids), clock.now())}
     ready = [by_id[pk] for pk in dict.fromkeys(outbound_ids) if pk in by_id]  # in the order asked, each once
     if not ready:
         return
+    carrying = [outbound for outbound in ready if outbound.attachment_count]
+    prefetch_related_objects(carrying, Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
     connection = get_connection()
     try:
         claimed = _claim(ready[0])
@@ -392,7 +390,8 @@ def _email_of(outbound: OutboundEmail) -> EmailMultiAlternatives:
     )
     if outbound.body_html:
         email.attach_alternative(outbound.body_html, "text/html")
-    for attachment in outbound.attachments.all():  # in pk order (send_many prefetched them so)
+    # In pk order (send_many prefetched them so); not read at all for an email stored without any.
+    for attachment in outbound.attachments.all() if outbound.attachment_count else ():
         with attachment.file.open("rb") as file:
             email.attach(attachment.filename, file.read(), attachment.content_type)
     return email

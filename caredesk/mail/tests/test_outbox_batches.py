@@ -4,9 +4,12 @@ email (its outcome and the next one's claim together). Each email is still claim
 goes, so a refusal or a crash touches only the email in flight; the others are sent, or stay queued for the
 next run."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,9 +50,9 @@ def test_emails_sent_together_go_in_order_over_one_connection_with_one_write_eac
     emails = _queued(ticket, alice, bodies)
     with CaptureQueriesContext(connection) as queries:
         outbox.send_many([email.pk for email in emails])
-    # One read of all of them (their attachments prefetched: one more), the first one's claim, then per email
-    # its outcome, which claims the next one in the same UPDATE.
-    assert len(queries) == 3 + count
+    # One read of all of them (none carries an attachment: no read of those), the first one's claim, then per
+    # email its outcome, which claims the next one in the same UPDATE.
+    assert len(queries) == 2 + count
     assert _statuses(emails) == [("sent", 1)] * count
     received = [envelope.message for envelope in smtp_server.received]
     assert [message.get_body(("plain",)).get_content().strip().splitlines()[0] for message in received] == bodies
@@ -172,3 +175,32 @@ def test_secrets_sent_together_are_wiped_and_each_recorded_as_sent_once(smtp_ser
         ("sent", 1, outbox.LOGIN_LINK_WIPED, "", "")
     ] * 3
     assert all(row.sent_at >= row.claimed_at >= before for row in rows)
+
+
+def test_the_attachments_of_emails_that_carry_some_are_read_in_one_query_and_sent_with_them(smtp_server, ticket, alice):
+    plain = _queued(ticket, alice, ["No files here."])
+    with suppressed():
+        files = [SimpleUploadedFile(f"invoice-{n}.txt", f"Invoice {n}".encode(), content_type="text/plain") for n in (1, 2)]
+        carrying = outbox.queue_reply(conversations.reply(ticket, by=alice, body="Both invoices.", files=files))
+    assert (plain[0].attachment_count, carrying.attachment_count) == (0, 2)
+    with CaptureQueriesContext(connection) as queries:
+        outbox.send_many([plain[0].pk, carrying.pk])
+    assert len(queries) == 3 + 2  # the emails, the attachments of the one carrying some, a claim, two outcomes
+    first, second = (envelope.message for envelope in smtp_server.received)
+    assert list(first.iter_attachments()) == []
+    assert [(part.get_filename(), part.get_content()) for part in second.iter_attachments()] == [
+        ("invoice-1.txt", "Invoice 1"), ("invoice-2.txt", "Invoice 2")
+    ]
+
+
+def test_emails_stored_before_the_count_get_it_from_their_attachments(ticket, alice):
+    """Migration mail 0009 counts the attachments of emails stored before the count existed."""
+    with suppressed():
+        files = [SimpleUploadedFile("a.txt", b"a", content_type="text/plain"), SimpleUploadedFile("b.txt", b"b")]
+        carrying = outbox.queue_reply(conversations.reply(ticket, by=alice, body="Two files.", files=files))
+    [plain] = _queued(ticket, alice, ["None."])
+    OutboundEmail.objects.update(attachment_count=0)  # as the new column left every stored email
+    migration = importlib.import_module("caredesk.mail.migrations.0009_outbound_attachment_count")
+    migration.count_attachments(django_apps, None)
+    counts = dict(OutboundEmail.objects.filter(pk__in=[carrying.pk, plain.pk]).values_list("pk", "attachment_count"))
+    assert counts == {carrying.pk: 2, plain.pk: 0}
