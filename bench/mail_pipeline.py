@@ -250,9 +250,23 @@ def run_child(corpus: Path, workers: int, way: str) -> None:
         "tickets": Ticket.objects.count(),
         "desk_messages": Message.objects.count(),
         "failed_tasks": DBTaskResult.objects.filter(status="FAILED").count(),
+        "failed_task_errors": _failures(),
         "batches_failed_as_a_whole": worker_log.count("a batch of inbound email failed as a whole"),
         "worker_log_lines": len(worker_log.splitlines()),
     }))
+
+
+def _failures() -> list[str]:
+    """What each failed task raised (its task, and the traceback's last lines: where, and the exception): a
+    failure in a run is a finding to look at, not only a count."""
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        f"{path}: {exception}: " + " | ".join(line.strip() for line in trace.strip().splitlines()[-4:])
+        for path, exception, trace in DBTaskResult.objects.filter(status="FAILED").values_list(
+            "task_path", "exception_class_path", "traceback"
+        )
+    ]
 
 
 def _commits() -> int | None:
@@ -403,6 +417,7 @@ def run_outbox_child(count: int, workers: int) -> None:
         "received": len(received),
         "exactly_once": len(received) == count and set(received) == expected,
         "failed_tasks": DBTaskResult.objects.filter(status="FAILED").count(),
+        "failed_task_errors": _failures(),
     }))
 
 
@@ -439,6 +454,13 @@ def table(results: dict) -> str:
                 f"{row['sent_per_s']} | {row['sent_per_s_steady']} | {row['seconds']} | {row['exactly_once']} | "
                 f"{row['failed_tasks']} |"
             )
+    failures = [
+        f"- {row['database']}, {row['workers']} worker(s): {error}"
+        for row in [*results["end_to_end"], *results.get("outbox", [])]
+        for error in row.get("failed_task_errors", [])
+    ]
+    if failures:
+        lines += ["", "Failed tasks:", *failures]
     return "\n".join(lines)
 
 

@@ -171,8 +171,10 @@ def _databases() -> dict:
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"] = {
             # WAL lets the web app read while the worker writes; IMMEDIATE avoids
-            # "database is locked" on upgrade from a read to a write lock.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            # "database is locked" on upgrade from a read to a write lock. A writer waiting for the lock
+            # polls for it and can lose it to the others again and again: with two workers and the
+            # mail storer busy, 5 s of waiting ran out now and then (bench/mail_pipeline.py); 20 s did not.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             "transaction_mode": "IMMEDIATE",
         }
     elif db["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_PREPARED_STATEMENTS", "true"):

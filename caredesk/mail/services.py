@@ -235,6 +235,28 @@ def process_listed(inbound_ids: list[int]) -> None:
             wait = True
 
 
+# An email's own task takes it within seconds of arriving; one still stored after this long lost its task.
+STRANDED_AFTER = timedelta(minutes=2)
+
+
+def process_stranded(*, older_than: timedelta = STRANDED_AFTER) -> int:
+    """Process, batch after batch, the emails still stored `older_than` after they arrived: their task
+    failed on a passing error (on SQLite, "database is locked" when three writers kept one waiting past
+    the busy timeout; a connection lost mid-batch) or was lost with its queue. The scheduler runs this
+    every minute, so that no email a customer sent waits for a person to notice it. Returns how many
+    emails were processed."""
+    waiting = InboundEmail.objects.filter(
+        status=InboundEmail.Status.STORED, received_at__lte=clock.now() - older_than
+    ).order_by("pk")
+    processed, last = 0, 0
+    # Onwards by id: an email processing leaves stored (it answers one not processed yet; it is queued
+    # again) is not taken twice in one sweep.
+    while claimed := _process_together(waiting.filter(pk__gt=last), wait=False, limit=batch_size()):
+        processed += len(claimed)
+        last = max(inbound.pk for inbound in claimed)
+    return processed
+
+
 def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]:
     """Lock the emails of the querysets `claims` (at most `limit`, and at most BATCH_BYTES of raw email
     beyond the first), process each in a savepoint, and commit once."""

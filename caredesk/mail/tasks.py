@@ -52,6 +52,14 @@ def send_due_emails() -> None:
 
 
 @task()
+def process_stranded_emails() -> None:
+    """Process emails whose own task failed or was lost (services.process_stranded). Run it every minute."""
+    from . import services
+
+    services.process_stranded()
+
+
+@task()
 def give_up_stale_sends() -> None:
     """Mark emails left `sending` by a worker that stopped as `unknown` (outbox.give_up_stale): never
     sent again without a person. Run it every few minutes."""
@@ -100,4 +108,5 @@ def poll_due_mailboxes() -> None:
 
 schedule.register("poll mailboxes", every_seconds=15, task=poll_due_mailboxes)
 schedule.register("send due emails", every_seconds=60, task=send_due_emails)
+schedule.register("process stranded emails", every_seconds=60, task=process_stranded_emails)
 schedule.register("give up stale sends", every_seconds=300, task=give_up_stale_sends)
