@@ -53,8 +53,11 @@ def _answered(addresses) -> dict[str, int]:
     the index on (lower(to), created_at): a desk's outbox holds every email it ever sent."""
     return dict(
         OutboundEmail.objects.annotate(address=Lower("to"))
-        .filter(address__in=addresses, created_at__gte=clock.now() - timedelta(hours=1))
-        .filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+        .filter(
+            address__in=addresses,
+            created_at__gte=clock.now() - timedelta(hours=1),
+            kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+        )
         .values("address")
         .annotate(count=Count("pk"))
         .values_list("address", "count")
