@@ -166,9 +166,11 @@ def in_fresh_database(kind: str, workdir: Path, args: list[str], extra_env: dict
     env = {**os.environ, "DATABASE_URL": url, "CAREDESK_SECURE": "false", "CAREDESK_DATA_DIR": str(workdir)}
     env.update(extra_env or {})
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    out = subprocess.run(
-        [PYTHON, __file__, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
+    child = subprocess.run([PYTHON, __file__, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if child.returncode:
+        sys.stderr.write(child.stderr)
+        raise SystemExit(f"the run {args} failed (exit status {child.returncode}); its output is above")
+    out = child.stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -471,9 +473,10 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--outbox", type=int, default=0, help="Also send this many emails through the outbox.")
     parser.add_argument(
-        "--way", choices=["imap", "smtp", "both"], default="imap",
-        help="How the emails are stored (bench/mail_arrivals.py): as IMAP does, a fetch's run together; as "
-             "`caredesk smtpd` does, one at a time; or runs of each in turn.",
+        "--way", choices=["imap", "smtp", "smtpd", "both"], default="imap",
+        help="How the emails are stored (bench/mail_arrivals.py): as IMAP does, a fetch's run together; one at "
+             "a time, as `caredesk smtpd` stores a message delivered alone; delivered to `caredesk smtpd`'s "
+             "receiver over 10 connections at once; or runs of imap and smtp in turn.",
     )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))

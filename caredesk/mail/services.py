@@ -267,6 +267,8 @@ def _process_together(*claims, wait: bool, limit: int = 1) -> list[InboundEmail]
         # has one (_process_one), and a batch that fails as a whole is processed again email by email.
         with transactions.all_or_nothing(), batch.scope() as current, hooks.deferred():
             claimed = _claim(claims, wait=wait, limit=limit)
+            if not claimed:  # another worker's batch took them: nothing to read or write
+                return []
             # The tickets are indexed here, once each, when the batch ends, rather than by a task per change:
             # this already runs in the background, and the search documents commit with the messages.
             with conversations.indexed_inline():
@@ -348,7 +350,9 @@ def _claim(claims, *, wait: bool, limit: int) -> list[InboundEmail]:
     if not kept:
         return []
     emails = InboundEmail.objects.select_related("team").in_bulk(kept)
-    return [emails[pk] for pk in kept]
+    # In the order they arrived, whichever claim found them: an original before the replies to it, which
+    # would otherwise wait for it (Deferred) and be queued again.
+    return sorted((emails[pk] for pk in kept), key=lambda inbound: (inbound.received_at, inbound.pk))
 
 
 def _parse_all(emails: list[InboundEmail]) -> dict[int, parsing.Parsed]:
