@@ -52,7 +52,9 @@ def store(raw: bytes, *, recipients: list[str], default_team: Team | None) -> In
         close_old_connections()
 
 
-def store_group(deliveries: list[tuple[bytes, list[str]]], *, default_team: Team | None) -> list[InboundEmail | Exception]:
+def store_group(
+    deliveries: list[tuple[bytes, list[str]]], *, default_team: Team | None
+) -> list[InboundEmail | Exception]:
     """Store messages delivered at the same moment ((raw bytes, recipients) each), in one transaction
     (services.store_all) with a task for each new one; one stored before and not finished is queued again.
     Should that transaction fail, each message is stored on its own (store), so that one message that cannot

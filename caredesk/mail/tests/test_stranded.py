@@ -49,9 +49,8 @@ def test_the_sweep_takes_batch_after_batch_and_counts_what_it_processed(billing,
 
 
 def test_an_email_that_fails_is_failed_with_its_error_and_not_taken_again(billing):
-    (broken,) = [
-        services.store(b"From: nobody\r\nSubject: Who\r\nMessage-ID: <who@x>\r\n\r\nNo address.\r\n", source="smtp", team=billing)[0]
-    ]
+    no_sender = b"From: nobody\r\nSubject: Who\r\nMessage-ID: <who@x>\r\n\r\nNo address.\r\n"
+    broken, _ = services.store(no_sender, source="smtp", team=billing)
     InboundEmail.objects.filter(pk=broken.pk).update(received_at=clock.now() - timedelta(minutes=5))
 
     assert services.process_stranded() == 1
