@@ -166,7 +166,8 @@ def machine_line(result: dict) -> str:
 
 def latest_results() -> list[Path]:
     newest = {}
-    for path in sorted((BENCH / "results").glob("*.json")):
+    # run.py names its results STARTED-DATABASE-SIZE.json; the mail benchmarks write theirs here too.
+    for path in sorted((BENCH / "results").glob("[0-9]*-*-*.json")):
         result = json.loads(path.read_text())
         newest[(result["database"], result["size"])] = path
     return list(newest.values())
