@@ -45,11 +45,19 @@ def store(raw: bytes, *, recipients: list[str], default_team: Team | None) -> In
         team = queries.team_for_recipients(recipients, default_team)
         with transaction.atomic():
             inbound, created = services.store(raw, source=InboundEmail.Source.SMTP, team=team)
-            if created or inbound.status in services.UNFINISHED:
-                queue.later(tasks.process_inbound, inbound_id=inbound.pk)
+            _queue_processing([(inbound, created)])
         return inbound
     finally:
         close_old_connections()
+
+
+def _queue_processing(kept: list[tuple[InboundEmail, bool]]) -> None:
+    """A process_inbound task for each email stored new, or stored before and not finished, once each. A
+    task per email rather than per group: the batch that processes an email deletes the tasks of the others
+    it finished with it, where one task for a group would run for nothing."""
+    waiting = (inbound.pk for inbound, created in kept if created or inbound.status in services.UNFINISHED)
+    for pk in dict.fromkeys(waiting):
+        queue.later(tasks.process_inbound, inbound_id=pk)
 
 
 def store_group(
@@ -73,12 +81,7 @@ def store_group(
                 services.unsaved(raw, source=InboundEmail.Source.SMTP, team=teams[tuple(recipients)])
                 for raw, recipients in deliveries
             ])
-            # A task for each email, as `store` queues: the batch that processes an email deletes the tasks
-            # of the others it finished with it, where one task for the group would run for nothing.
-            for pk in dict.fromkeys(
-                inbound.pk for inbound, created in kept if created or inbound.status in services.UNFINISHED
-            ):
-                queue.later(tasks.process_inbound, inbound_id=pk)
+            _queue_processing(kept)
         return [inbound for inbound, _ in kept]
     except Exception:  # noqa: BLE001 - told apart below, message by message
         logger.exception("could not store %d messages together; storing each on its own", len(deliveries))

@@ -53,14 +53,19 @@ def deliver_while_the_first_is_held(held, subjects: list[str]) -> list:
             pool.submit(send, port, crlf(eml(subject=subject, sender=f"c{number} <c{number}@example.com>")))
             for number, subject in enumerate(subjects)
         ]
-        for _ in range(1000):  # until every one of them waits for the next group
-            if len(handler._waiting) == len(subjects):
-                break
-            threading.Event().wait(0.01)
-        assert len(handler._waiting) == len(subjects)
+        wait_until_waiting(handler, len(subjects))
         release.set()
         assert first.result(10) == {}
         return [error_or_result(future) for future in others]
+
+
+def wait_until_waiting(handler, count: int) -> None:
+    """Until `count` messages wait in the receiver for the next group (up to 10 s)."""
+    for _ in range(1000):
+        if len(handler._waiting) == count:
+            return
+        threading.Event().wait(0.01)
+    assert len(handler._waiting) == count
 
 
 def error_or_result(future):
@@ -108,10 +113,7 @@ def test_the_same_message_delivered_twice_in_one_group_is_stored_once_and_answer
         first = pool.submit(send, port, crlf(eml(subject="First")))
         assert first_in.wait(10)
         twice = [pool.submit(send, port, raw) for _ in range(2)]
-        for _ in range(1000):
-            if len(handler._waiting) == 2:
-                break
-            threading.Event().wait(0.01)
+        wait_until_waiting(handler, 2)
         release.set()
         assert [future.result(10) for future in [first, *twice]] == [{}, {}, {}]
     assert groups == [1, 2]
