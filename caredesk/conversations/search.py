@@ -19,7 +19,10 @@ from .models import Message, SearchDocument, Ticket
 CONFIG = "english"
 PG_VECTOR = "search_vector"
 FTS_TABLE = "conversations_search_fts"
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Words as FTS5's unicode61 tokenizer cuts them: it also splits at underscores and at 21 letters its
+# Unicode 6.1 tables do not count as letters, where \w does not. A word it would cut in two becomes a
+# phrase, which an index without positions (detail=none) refuses to match.
+_WORD = re.compile(r"[^\W_\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3]+")
 
 
 def document_vector() -> SearchVector:
@@ -94,9 +97,16 @@ SQLITE_INSERT_TRIGGER = (
     f"CREATE TRIGGER IF NOT EXISTS {SQLITE_INSERT_TRIGGER_NAME} AFTER INSERT ON conversations_searchdocument "
     f"BEGIN\n        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.ticket_id, new.text); END"
 )
-SQLITE_SCHEMA = [
+# detail=none: the index keeps which documents hold each word, not where. Search only asks for
+# documents holding every word (the last as a prefix), never for a phrase or nearness; without positions
+# the index is a third of the size and fills twice as fast (100,000 documents: 6.7 MB in 0.6 s against
+# 21.8 MB in 1.2-1.5 s). Migration 0009 rebuilt older indexes this way.
+SQLITE_FTS_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(text, content='conversations_searchdocument', "
-    f"content_rowid='ticket_id', tokenize='unicode61 remove_diacritics 2')",
+    "content_rowid='ticket_id', tokenize='unicode61 remove_diacritics 2', detail={detail})"
+)
+SQLITE_SCHEMA = [
+    SQLITE_FTS_TABLE.format(detail="none"),
     SQLITE_INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON conversations_searchdocument BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.ticket_id, old.text); END""",
@@ -134,6 +144,20 @@ def remove_stored_vector(apps, schema_editor) -> None:
         return
     schema_editor.execute(f"ALTER TABLE conversations_searchdocument DROP COLUMN IF EXISTS {PG_VECTOR}")
     create_schema(apps, schema_editor)
+
+
+def rebuild_fts_table(detail: str):
+    """A migration step (SQLite) that makes the FTS5 table again with `detail` and refills it from the
+    search documents. The triggers name the table, so they keep working across the swap."""
+
+    def rebuild(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        schema_editor.execute(SQLITE_FTS_TABLE.format(detail=detail))
+        schema_editor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+    return rebuild
 
 
 def drop_schema(apps, schema_editor) -> None:

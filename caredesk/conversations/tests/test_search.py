@@ -1,3 +1,6 @@
+import pytest
+from django.db import OperationalError
+
 from caredesk.conversations import queries, search, services
 
 
@@ -55,3 +58,53 @@ def test_hand_made_cursors_are_ignored(ticket, alice):
                    base64.urlsafe_b64encode(json.dumps([3, 10**30]).encode()).decode()):
         page = queries.keyset_page(queries.visible(alice), sort="-priority", after=cursor)
         assert [t.pk for t in page.rows] == [ticket.pk]
+
+
+def test_words_the_index_would_cut_in_two_are_searched_as_separate_words(ticket, alice):
+    """FTS5 cuts "refund_request" and "3.5" in two; searched whole they would be phrases, which an index
+    without positions refuses ("phrase queries are not supported")."""
+    services.reply(ticket, by=alice, body="Your refund_request for 3.5 kg of O'Brien's café order")
+    for text in ("refund_request", "3.5 kg", "O'Brien", "cafe", "café order", "x_", "_"):
+        found = list(search.filter_tickets(queries.visible(alice), text).values_list("pk", flat=True))
+        assert found in ([], [ticket.pk]), text
+    assert search.filter_tickets(queries.visible(alice), "refund_request").get() == ticket
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0009_rebuilds_an_older_search_index_without_positions(ticket, alice):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 index is SQLite's")
+
+    def phrase_matches() -> list:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH '\"charged twice\"'")
+            return cursor.fetchall()
+
+    MigrationExecutor(connection).migrate([("conversations", "0008_care_quality_events")])
+    assert phrase_matches() == [(ticket.pk,)]  # the older index, with positions, and the ticket in it
+    MigrationExecutor(connection).migrate([("conversations", "0009_search_index_without_positions")])
+    with pytest.raises(OperationalError, match="phrase queries are not supported"):
+        phrase_matches()
+    assert search.filter_tickets(queries.visible(alice), "charged twice").get() == ticket
+
+
+def test_no_word_a_person_can_type_becomes_a_phrase_the_index_refuses():
+    """Every character Python counts as part of a word, between two letters, against an FTS5 index
+    without positions (in memory, so on either database)."""
+    import sqlite3
+    import sys
+
+    index = sqlite3.connect(":memory:")
+    index.execute("CREATE VIRTUAL TABLE f USING fts5(text, tokenize='unicode61 remove_diacritics 2', detail=none)")
+    refused = []
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF or not chr(code).isalnum():
+            continue
+        try:
+            index.execute("SELECT rowid FROM f WHERE f MATCH ?", [search._fts5_query(f"a{chr(code)}b")])
+        except sqlite3.OperationalError:
+            refused.append(hex(code))
+    assert refused == []
