@@ -187,7 +187,7 @@ def test_a_seed_that_fails_half_way_still_builds_the_indexes_again(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(seeding, "_batch", broken)
+    monkeypatch.setattr(seeding.Expansion, "write", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         seed(30, seed=13)
     assert _indexes() == before
@@ -246,15 +246,17 @@ def test_search_finds_documents_written_after_a_seed():
 
 
 def test_a_seed_that_fails_while_indexing_leaves_search_working(monkeypatch):
-    insert = seeding.Writer.insert
+    from django.db import DatabaseError
 
-    def broken(self, model, fields, rows):
-        if model is SearchDocument:
-            raise RuntimeError("disk full")
-        insert(self, model, fields, rows)
+    expand = seeding.Expansion.__init__
 
-    monkeypatch.setattr(seeding.Writer, "insert", broken)
-    with pytest.raises(RuntimeError, match="disk full"):
+    def broken(self, *args):
+        expand(self, *args)
+        # Fails after SQLite's insert trigger has been set aside.
+        self.documents = "INSERT INTO no_such_table SELECT 1"
+
+    monkeypatch.setattr(seeding.Expansion, "__init__", broken)
+    with pytest.raises(DatabaseError, match="no_such_table"):
         seed(10, seed=18)
     assert not Ticket.objects.exists()  # the batch is undone as a whole
     monkeypatch.undo()
