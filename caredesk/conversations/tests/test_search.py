@@ -80,7 +80,8 @@ def test_migration_0009_rebuilds_an_older_search_index_without_positions(ticket,
 
     def phrase_matches() -> list:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH '\"charged twice\"'")
+            table = search.FTS_TABLE
+            cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH '\"charged twice\"'")
             return cursor.fetchall()
 
     MigrationExecutor(connection).migrate([("conversations", "0008_care_quality_events")])
@@ -98,7 +99,9 @@ def test_no_word_a_person_can_type_becomes_a_phrase_the_index_refuses():
     import sys
 
     index = sqlite3.connect(":memory:")
-    index.execute("CREATE VIRTUAL TABLE f USING fts5(text, tokenize='unicode61 remove_diacritics 2', detail=none)")
+    index.execute(
+        "CREATE VIRTUAL TABLE f USING fts5(text, tokenize='unicode61 remove_diacritics 2', detail=none)"
+    )
     refused = []
     for code in range(sys.maxunicode + 1):
         if 0xD800 <= code <= 0xDFFF or not chr(code).isalnum():
