@@ -53,7 +53,9 @@ DEFAULT_SORT = "-updated_at"
 def ticket_for(user, ticket_id: int, *, to_change: bool = False) -> Ticket:
     """The one way a page or endpoint gets a ticket. Invisible ones are 404: ids reveal nothing."""
     ticket = get_object_or_404(
-        Ticket.objects.select_related("owner", "customer__organisation", "customer__user", "team", "merged_into"),
+        # Not the ticket a merged one points to, nor the customer's portal login: few pages want them, and
+        # joining their rows made every ticket query dearer to build.
+        Ticket.objects.select_related("owner", "customer__organisation", "team"),
         pk=ticket_id,
     )
     if not permissions.can_see_ticket(user, ticket):
@@ -334,25 +336,28 @@ def timeline(ticket: Ticket, *, public_only: bool = False, latest: int | None = 
     if public_only:
         messages = messages.exclude(kind=Message.Kind.NOTE)
     events = Event.objects.filter(scope)
-    fold = None
+    folded = 0
     if latest is not None:
-        order = list(messages.order_by("created_at", "pk").values_list("pk", "created_at"))
+        # Ids only: the times of the few shown come with their rows below.
+        order = list(messages.order_by("created_at", "pk").values_list("pk", flat=True))
         if len(order) > latest + 1:
-            (first_pk, opened), shown = order[0], order[-latest:]
-            since = shown[0][1]
-            messages = messages.filter(pk__in=[first_pk, *(pk for pk, _ in shown)])
-            events = events.filter(Q(at__lte=opened) | Q(at__gte=since))
-            fold = TimelineItem(opened, "fold", folded=len(order) - latest - 1)
+            first, shown, folded = order[0], order[-latest:], len(order) - latest - 1
+            messages = messages.filter(pk__in=[first, *shown])
     messages = (
         messages.select_related("author", "customer")
         .only(*MESSAGE_FIELDS, *AUTHOR_FIELDS)
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
     )
     items = [TimelineItem(m.created_at, "message", message=m) for m in messages]
+    fold = None
+    if folded:  # the events of the folded stretch are folded with its messages
+        times = {item.message.pk: item.at for item in items}
+        fold = TimelineItem(times[first], "fold", folded=folded)
+        events = events.filter(Q(at__lte=times[first]) | Q(at__gte=times[shown[0]]))
     if not public_only:
         actor_fields = (f"actor__{name}" for name in PERSON_FIELDS)
         events = list(events.select_related("actor").only("ticket_id", "kind", "actor_id", "at", "data", *actor_fields))
-        describe_events(events)
+        describe_events(events, ticket)
         items += [TimelineItem(e.at, "event", event=e) for e in events]
     items.sort(key=lambda item: (item.at, 0 if item.kind == "event" else 1))
     if fold is not None:  # right after the first message
@@ -361,8 +366,13 @@ def timeline(ticket: Ticket, *, public_only: bool = False, latest: int | None = 
     return items
 
 
-def describe_events(events: list[Event]) -> None:
-    """Attach names for the teams and people an event's data refers to, in two queries at most."""
+def describe_events(events: list[Event], ticket: Ticket) -> None:
+    """Attach names for the teams and people an event's data refers to. Most are already at hand (the
+    events' actors, the ticket's owner and team); the others are fetched, in two queries at most."""
+    users = {event.actor_id: str(event.actor) for event in events if event.actor_id}
+    if ticket.owner_id:
+        users[ticket.owner_id] = str(ticket.owner)
+    teams = {ticket.team_id: ticket.team.name}
     user_ids, team_ids = set(), set()
     for event in events:
         for key in _person_keys(event):
@@ -371,8 +381,10 @@ def describe_events(events: list[Event]) -> None:
         for key in ("team", "from_team", "to_team"):
             if isinstance(event.data.get(key), int):
                 team_ids.add(event.data[key])
-    users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids).only(*PERSON_FIELDS)} if user_ids else {}
-    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    if user_ids - users.keys():
+        users |= {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids - users.keys()).only(*PERSON_FIELDS)}
+    if team_ids - teams.keys():
+        teams |= dict(Team.objects.filter(pk__in=team_ids - teams.keys()).values_list("pk", "name"))
     for event in events:
         people = _person_keys(event)
         event.names = {key: _name(users, event.data.get(key)) if key in people else None for key in ("to", "from_owner", "to_owner")}
