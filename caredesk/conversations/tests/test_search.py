@@ -111,3 +111,24 @@ def test_no_word_a_person_can_type_becomes_a_phrase_the_index_refuses():
         except sqlite3.OperationalError:
             refused.append(hex(code))
     assert refused == []
+
+
+def test_a_word_many_documents_hold_is_found_by_walking_the_tickets_with_the_same_results(
+    ticket_factory, miggins, billing, alice, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the walk is PostgreSQL's plan")
+    for n in range(5):
+        ticket_factory.create(customer=miggins, team=billing, subject=f"Parcel {n} lost", body="Where is it?")
+    ticket_factory.create(customer=miggins, team=billing, subject="Eggs cracked", body="Half a box")
+    newest_first = queries.visible(alice).order_by("-updated_at", "-pk")
+    gathered = list(search.filter_tickets(newest_first, "parcel").values_list("pk", flat=True))
+    assert "EXISTS" not in str(search.filter_tickets(newest_first, "parcel").query)
+    monkeypatch.setattr(search, "WALK_FROM", 3)  # five documents hold "parcel", one "eggs"
+    walked = search.filter_tickets(newest_first, "parcel")
+    assert "EXISTS" in str(walked.query)
+    assert list(walked.values_list("pk", flat=True)) == gathered and len(gathered) == 5
+    assert "EXISTS" not in str(search.filter_tickets(newest_first, "eggs").query)
+    assert list(search.filter_tickets(newest_first, "").values_list("pk", flat=True)) == []
