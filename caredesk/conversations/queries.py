@@ -289,11 +289,12 @@ def queue_rows(tickets: QuerySet) -> QuerySet:
 
 def queue_page_rows(tickets: QuerySet) -> QuerySet:
     """queue_rows for the queue page, which shows only the names of the customer, team and owner:
-    loading their whole rows cost more than the rest of the query."""
+    loading their whole rows cost more than the rest of the query. Tags come apart (with_tag_names),
+    for the page's rows only."""
     from caredesk.service_levels.queries import at_risk_annotation
 
     return (
-        queue_rows(tickets)
+        tickets.select_related("customer", "team", "owner")
         .only(
             *(field.name for field in Ticket._meta.concrete_fields),
             "customer__name",
@@ -303,6 +304,24 @@ def queue_page_rows(tickets: QuerySet) -> QuerySet:
         # Whether a running service target is at risk, for the "time left" column: same query.
         .annotate(**at_risk_annotation())
     )
+
+
+def with_tag_names(tickets: list[Ticket]) -> list[Ticket]:
+    """Give each ticket `tag_names`, its tags' names in order, with one query. prefetch_related("tags")
+    built a related manager and a queryset for every ticket: for a page of 25 more Python than the query
+    itself (1.0-1.8 ms against 0.4-0.7 at 10^6 tickets, docs/benchmarks.md)."""
+    names: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+    if names:
+        pairs = (
+            Ticket.tags.through.objects.filter(ticket_id__in=list(names))
+            .order_by("tag__name")
+            .values_list("ticket_id", "tag__name")
+        )
+        for ticket_id, name in pairs:
+            names[ticket_id].append(name)
+    for ticket in tickets:
+        ticket.tag_names = names[ticket.pk]
+    return tickets
 
 
 # The ticket page -------------------------------------------------------------------------------
@@ -401,11 +420,12 @@ def _name(names: dict, value) -> str | None:
 
 
 def other_tickets_of(ticket: Ticket, user, limit: int = 10) -> list[Ticket]:
+    """The customer's other tickets for the ticket page's sidebar: what names each and its status."""
     return list(
         visible(user)
         .filter(customer_id=ticket.customer_id)
         .exclude(pk=ticket.pk)
-        .select_related("team")
+        .only("pk", "subject", "status", "created_at")
         .order_by("-created_at")[:limit]
     )
 

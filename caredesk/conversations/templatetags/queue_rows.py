@@ -68,8 +68,8 @@ class _Page:
                 f"{checked}></td>"
             )
         tags = "".join(
-            f'<span class="badge rounded-pill bg-body-secondary text-body-secondary fw-normal ms-1">{escape(tag.name)}</span>'
-            for tag in ticket.tags.all()
+            f'<span class="badge rounded-pill bg-body-secondary text-body-secondary fw-normal ms-1">{escape(name)}</span>'
+            for name in ticket.tag_names
         )
         owner = (
             escape(str(ticket.owner))
@@ -110,6 +110,6 @@ def priority_label(ticket) -> str:
 
 @register.simple_tag
 def queue_rows(tickets, can_bulk: bool, selected: set[str]) -> SafeString:
-    """The queue table's rows for `tickets` (their tags, customer, team and owner already loaded)."""
+    """The queue table's rows for `tickets` (their tag_names, customer, team and owner already loaded)."""
     page = _Page(can_bulk, selected)
     return mark_safe("\n".join(page.row(ticket) for ticket in tickets))

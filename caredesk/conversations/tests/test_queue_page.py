@@ -77,6 +77,16 @@ def test_all_open_lists_every_visible_open_ticket_most_recently_updated_first(as
     assert listed(response) == [desk["delivery"].pk, desk["queued"].pk, desk["bobs"].pk, desk["mine"].pk]
 
 
+def test_each_row_shows_its_own_tags_in_name_order(as_alice, desk, alice):
+    services.set_tags(desk["bobs"], tags=["urgent", "refund"], by=alice)
+    html = as_alice.get(QUEUE).content.decode()
+    rows = {
+        int(pk): row for pk, row in re.findall(r'data-href="/tickets/(\d+)/">(.*?)</tr>', html, flags=re.S)
+    }
+    tags = {pk: re.findall(r'<span class="badge rounded-pill[^"]*">([^<]+)</span>', row) for pk, row in rows.items()}
+    assert tags == {desk["delivery"].pk: [], desk["queued"].pk: ["card"], desk["bobs"].pk: ["refund", "urgent"], desk["mine"].pk: []}
+
+
 def test_mine_lists_only_open_tickets_the_agent_owns(as_alice, desk):
     assert listed(as_alice.get(QUEUE, {"view": "mine"})) == [desk["mine"].pk]
 

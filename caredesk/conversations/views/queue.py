@@ -165,6 +165,7 @@ def _context(
             before=params.get("before", ""),
             size=queries.PAGE_SIZE,
         )
+        queries.with_tag_names(page.rows)
     querystring = _querystring(params, view=view, saved=saved, sort=sort)
     cursor = [(key, params[key]) for key in ("after", "before") if params.get(key)][:1]
     can_bulk = permissions.can_work(user)
