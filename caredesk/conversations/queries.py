@@ -361,7 +361,9 @@ def timeline(ticket: Ticket, *, public_only: bool = False, latest: int | None = 
         order = list(messages.order_by("created_at", "pk").values_list("pk", flat=True))
         if len(order) > latest + 1:
             first, shown, folded = order[0], order[-latest:], len(order) - latest - 1
-            messages = messages.filter(pk__in=[first, *shown])
+            order = [first, *shown]
+        # Fetched by their ids alone: the ticket's scope is not built into the query a second time.
+        messages = Message.objects.filter(pk__in=order)
     messages = (
         messages.select_related("author", "customer")
         .only(*MESSAGE_FIELDS, *AUTHOR_FIELDS)

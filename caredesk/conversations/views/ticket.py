@@ -130,7 +130,7 @@ def _ticket_context(request, ticket: Ticket, *, whole: bool = False, **extra) ->
         and permissions.can_own_tickets_of(user, ticket.team),
         "statuses": Ticket.Status.choices,
         "priorities": Ticket.Priority.choices,
-        "tag_names": [tag.name for tag in ticket.tags.all()],
+        "tag_names": queries.with_tag_names([ticket])[0].tag_names,
         "custom_fields": [(definition, ticket.fields.get(definition.key)) for definition in definitions],
         "errors": {},
         # The latest transfer's reason and note for its new owner, until they reply or add a note.
