@@ -212,6 +212,14 @@ class Message(models.Model):
     def author_name(self) -> str:
         return str(self.author or self.customer or "")
 
+    @property
+    def files(self) -> list["Attachment"]:
+        """Its attachments in upload order: as queries.with_files loaded them for a page of messages, or
+        else with a query of its own."""
+        if "_files" not in self.__dict__:
+            self._files = list(self.attachments.order_by("pk"))
+        return self._files
+
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")

@@ -114,6 +114,14 @@ class MessageOut(Schema):
     created_at: datetime
     attachments: list[AttachmentOut]
 
+    @staticmethod
+    def resolve_attachments(message) -> list:
+        # A message's attachments as the timeline loaded them, with the others' in one query (Message.files);
+        # checked again as output, a message is already in this shape.
+        if isinstance(message, Message):
+            return message.files
+        return message["attachments"] if isinstance(message, dict) else message.attachments
+
 
 class TicketDetailOut(TicketOut):
     messages: list[MessageOut] = Field(description="Oldest first, internal notes included.")

@@ -104,7 +104,7 @@ class _Page:
         )
 
     def _attachments(self, message) -> str:
-        files = message.attachments.all()
+        files = message.files
         if not files:
             return ""
         items = "".join(

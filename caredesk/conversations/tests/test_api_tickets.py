@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 from django.utils import timezone
@@ -573,6 +574,18 @@ def test_staff_read_a_ticket_with_every_message_including_notes(api_client, bob,
             "attachments": [],
         },
     ]
+
+
+def test_each_message_lists_its_own_attachments_in_upload_order(api_client, bob, alice, ticket):
+    files = [SimpleUploadedFile(name, body) for name, body in (("b.txt", b"two"), ("a.pdf", b"%PDF-1.4"))]
+    note = services.add_note(ticket, by=alice, body="Both papers", files=files)
+    services.reply(ticket, by=alice, body="Nothing attached")
+    messages = api_client(bob).get(f"{URL}/{ticket.pk}").json()["messages"]
+    shown = {message["id"]: [(a["filename"], a["size"]) for a in message["attachments"]] for message in messages}
+    assert shown[note.pk] == [("b.txt", 3), ("a.pdf", 8)]
+    assert [files for pk, files in shown.items() if pk != note.pk] == [[], []]
+    ids = [a["id"] for a in messages[[m["id"] for m in messages].index(note.pk)]["attachments"]]
+    assert ids == sorted(ids) == list(note.attachments.order_by("pk").values_list("pk", flat=True))
 
 
 def test_reading_a_ticket_takes_the_same_number_of_queries_for_any_number_of_messages(
