@@ -384,7 +384,9 @@ def timeline(ticket: Ticket, *, public_only: bool = False, latest: int | None = 
             order = [first, *shown]
         # Fetched by their ids alone: the ticket's scope is not built into the query a second time.
         messages = Message.objects.filter(pk__in=order)
-    messages = with_files(list(messages.select_related("author", "customer").only(*MESSAGE_FIELDS, *AUTHOR_FIELDS)))
+    messages = with_files(
+        list(messages.select_related("author", "customer").only(*MESSAGE_FIELDS, *AUTHOR_FIELDS))
+    )
     items = [TimelineItem(m.created_at, "message", message=m) for m in messages]
     fold = None
     if folded:  # the events of the folded stretch are folded with its messages
