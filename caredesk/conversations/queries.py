@@ -284,14 +284,15 @@ def _keyset_nulls_last(tickets: QuerySet, *, field: str, cursor, backwards: bool
 
 
 def queue_rows(tickets: QuerySet) -> QuerySet:
-    """What a ticket listing shows (the API's too), in a fixed number of queries."""
+    """What the API's ticket listing shows, in a fixed number of queries (its schema reads `tags` as a
+    manager, so they are prefetched; the queue page has its own, queue_page_rows)."""
     return tickets.select_related("customer", "team", "owner").prefetch_related("tags")
 
 
 def queue_page_rows(tickets: QuerySet) -> QuerySet:
-    """queue_rows for the queue page, which shows only the names of the customer, team and owner:
-    loading their whole rows cost more than the rest of the query. Tags come apart (with_tag_names),
-    for the page's rows only."""
+    """The queue page's rows, which show only the names of the customer, team and owner: loading their
+    whole rows cost more than the rest of the query. Tags come apart (with_tag_names), for the page's rows
+    only."""
     from caredesk.service_levels.queries import at_risk_annotation
 
     return (
