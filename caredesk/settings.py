@@ -177,16 +177,26 @@ def _databases() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             "transaction_mode": "IMMEDIATE",
         }
-    elif db["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_PREPARED_STATEMENTS", "true"):
+    elif db["ENGINE"] == "django.db.backends.postgresql":
+        _postgresql_options(db.setdefault("OPTIONS", {}))
+    return {"default": db}
+
+
+def _postgresql_options(options: dict) -> None:
+    if not envbool("DB_PARALLEL_QUERIES", "false"):
+        # A page reads a page of rows. Planned in parallel, PostgreSQL's workers each walked their share of
+        # an index and the leader waited for rows from all of them: a search at 10^6 tickets ran its walk
+        # in 32 ms of three processes' time instead of 9 ms of one, and the search page fell from 73 to 27
+        # requests/s when a new ANALYZE tipped the plan (docs/benchmarks.md, stop 23).
+        parallel_off = "-c max_parallel_workers_per_gather=0"
+        options["options"] = f"{options['options']} {parallel_off}" if options.get("options") else parallel_off
+    if envbool("DB_PREPARED_STATEMENTS", "true"):
         # Parameters sent apart from the SQL (server-side binding), so that psycopg prepares a statement
         # the connection has run DB_PREPARE_THRESHOLD times and PostgreSQL stops planning it on every
         # request: planning was most of the database's time on the ticket page at 10^6 tickets
         # (docs/benchmarks.md). Behind PgBouncer in transaction mode it needs 1.21+ with
         # max_prepared_statements set, or DB_PREPARED_STATEMENTS=false.
-        db.setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=envint("DB_PREPARE_THRESHOLD", 2)
-        )
-    return {"default": db}
+        options.update(server_side_binding=True, prepare_threshold=envint("DB_PREPARE_THRESHOLD", 2))
 
 
 DATABASES = _databases()

@@ -37,4 +37,5 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa:
     # Tests with committed data empty the tables with DELETE, not TRUNCATE (see the backend's docstring).
     DATABASES["default"]["ENGINE"] = "caredesk.tests.postgresql"  # noqa: F405
     # A test database need not survive a crash: commits return without waiting for the disk.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()

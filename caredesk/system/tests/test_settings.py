@@ -61,3 +61,32 @@ def test_postgresql_prepares_repeated_statements_unless_switched_off(monkeypatch
     options = caredesk_settings._databases()["default"].get("OPTIONS", {})
     assert options.get("server_side_binding", False) is prepared
     assert ("prepare_threshold" in options) is prepared
+
+
+@pytest.mark.parametrize(("setting", "options"), [(None, "-c max_parallel_workers_per_gather=0"), ("false", "-c max_parallel_workers_per_gather=0"), ("true", None)])
+def test_postgresql_plans_without_parallel_workers_unless_switched_on(monkeypatch, setting, options):
+    """Off by default: a page's query run in parallel cost three processes' time for a page of rows."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk")
+    if setting is None:
+        monkeypatch.delenv("DB_PARALLEL_QUERIES", raising=False)
+    else:
+        monkeypatch.setenv("DB_PARALLEL_QUERIES", setting)
+    assert caredesk_settings._databases()["default"]["OPTIONS"].get("options") == options
+
+
+def test_postgresql_options_from_the_database_url_are_kept(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk?options=-c%20work_mem%3D8MB")
+    monkeypatch.delenv("DB_PARALLEL_QUERIES", raising=False)
+    options = caredesk_settings._databases()["default"]["OPTIONS"]["options"]
+    assert options == "-c work_mem=8MB -c max_parallel_workers_per_gather=0"
+
+
+@pytest.mark.django_db
+def test_the_connection_plans_without_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
