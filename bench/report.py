@@ -9,8 +9,11 @@ import json
 import sys
 from pathlib import Path
 
+from chart import throughput_svg
+
 BENCH = Path(__file__).resolve().parent
 DOC = BENCH.parent / "docs" / "benchmarks.md"
+CHART = DOC.with_name("benchmarks-throughput.svg")
 
 PAGES = {
     "queue": "Ticket list, default view",
@@ -191,6 +194,8 @@ def main(paths: list[str]) -> None:
         "",
         machine_line(results[0]),
         "",
+        f"![Throughput of caredesk and django-helpdesk per page, log scale]({CHART.name})",
+        "",
         *(section(result) for result in results),
         METHOD,
     ]
@@ -200,6 +205,7 @@ def main(paths: list[str]) -> None:
         parts += ["", KEEP_MARKER + kept[1].rstrip("\n"), ""]
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n".join(parts))
+    CHART.write_text(throughput_svg(results, PAGES))
 
 
 if __name__ == "__main__":
