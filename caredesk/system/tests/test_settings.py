@@ -50,35 +50,38 @@ def test_a_bad_database_url_fails_loudly(tmp_path):
     assert "DATABASE_URL" in result.stderr
 
 
+def _postgresql_options(monkeypatch, variable: str, setting: str | None) -> dict:
+    """The OPTIONS caredesk gives a PostgreSQL database with `variable` set to `setting` (None: unset)."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk")
+    if setting is None:
+        monkeypatch.delenv(variable, raising=False)
+    else:
+        monkeypatch.setenv(variable, setting)
+    return caredesk_settings._databases()["default"].get("OPTIONS", {})
+
+
 @pytest.mark.parametrize(("setting", "prepared"), [(None, True), ("true", True), ("false", False)])
 def test_postgresql_prepares_repeated_statements_unless_switched_off(monkeypatch, setting, prepared):
     """On by default (planning was most of the database's time on a ticket page); off for old poolers."""
-    monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk")
-    if setting is None:
-        monkeypatch.delenv("DB_PREPARED_STATEMENTS", raising=False)
-    else:
-        monkeypatch.setenv("DB_PREPARED_STATEMENTS", setting)
-    options = caredesk_settings._databases()["default"].get("OPTIONS", {})
+    options = _postgresql_options(monkeypatch, "DB_PREPARED_STATEMENTS", setting)
     assert options.get("server_side_binding", False) is prepared
     assert ("prepare_threshold" in options) is prepared
 
 
-@pytest.mark.parametrize(("setting", "options"), [(None, "-c max_parallel_workers_per_gather=0"), ("false", "-c max_parallel_workers_per_gather=0"), ("true", None)])
+PARALLEL_OFF = "-c max_parallel_workers_per_gather=0"
+
+
+@pytest.mark.parametrize(("setting", "options"), [(None, PARALLEL_OFF), ("false", PARALLEL_OFF), ("true", None)])
 def test_postgresql_plans_without_parallel_workers_unless_switched_on(monkeypatch, setting, options):
     """Off by default: a page's query run in parallel cost three processes' time for a page of rows."""
-    monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk")
-    if setting is None:
-        monkeypatch.delenv("DB_PARALLEL_QUERIES", raising=False)
-    else:
-        monkeypatch.setenv("DB_PARALLEL_QUERIES", setting)
-    assert caredesk_settings._databases()["default"]["OPTIONS"].get("options") == options
+    assert _postgresql_options(monkeypatch, "DB_PARALLEL_QUERIES", setting).get("options") == options
 
 
 def test_postgresql_options_from_the_database_url_are_kept(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk?options=-c%20work_mem%3D8MB")
     monkeypatch.delenv("DB_PARALLEL_QUERIES", raising=False)
     options = caredesk_settings._databases()["default"]["OPTIONS"]["options"]
-    assert options == "-c work_mem=8MB -c max_parallel_workers_per_gather=0"
+    assert options == f"-c work_mem=8MB {PARALLEL_OFF}"
 
 
 @pytest.mark.django_db
