@@ -41,7 +41,8 @@ METHOD = """\
   (the first titled "Ticket Opened", as helpdesk writes it); the same agent logs in as a staff user.
 - Both databases get `VACUUM ANALYZE` (SQLite: `ANALYZE`) before measuring. Both run under gunicorn with
   2 workers x 1 thread (x 4 threads until 2026-11-26), persistent database connections (60 s), `DEBUG` off, access log off, one system at
-  a time on the same machine as wrk.
+  a time on the same machine as wrk. caredesk's connections plan without parallel workers (its default
+  since 2026-11-27, `DB_PARALLEL_QUERIES`); django-helpdesk's keep the server's setting, as installed.
 - Every URL is first fetched once and must answer 200 with real content (ticket links, the long ticket's
   subject and its 100th message, DataTables JSON with rows). Then wrk loads it for a warm-up, then
   measures; a Lua `response()` counts every answer that is not 200, and any such answer fails the run.
