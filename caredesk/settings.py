@@ -186,8 +186,8 @@ def _postgresql_options(options: dict) -> None:
     if not envbool("DB_PARALLEL_QUERIES", "false"):
         # A page reads a page of rows. Planned in parallel, PostgreSQL's workers each walked their share of
         # an index and the leader waited for rows from all of them: a search at 10^6 tickets ran its walk
-        # in 32 ms of three processes' time instead of 9 ms of one, and the search page fell from 73 to 27
-        # requests/s when a new ANALYZE tipped the plan (docs/benchmarks.md, stop 23).
+        # in 32 ms of three processes' time instead of 9 ms of one: 22-25 search pages/s against 63-65
+        # without parallel plans. The two plans' estimated costs were 2% apart (docs/benchmarks.md, stop 23).
         parallel_off = "-c max_parallel_workers_per_gather=0"
         options["options"] = f"{options['options']} {parallel_off}" if options.get("options") else parallel_off
     if envbool("DB_PREPARED_STATEMENTS", "true"):

@@ -129,12 +129,14 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_recent"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_recent"),
             # The other sorts of any view, walked in order (either way) instead of sorting every match: at
-            # 10^6 tickets "all tickets" by newest or by priority took 1.8-2.0 s, "all open" 0.27 s;
-            # with these 17-24 ms (docs/benchmarks.md, stop 23).
+            # 10^6 tickets "all tickets" by newest or by priority took 1.8-2.2 s, "all open" 0.27 s;
+            # with these about 20 ms (docs/benchmarks.md, stop 23).
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(fields=["-priority", "-id"], name="ticket_priority"),
             # "Time left" in a view of any status (all tickets, saved views); small: running clocks only.
-            models.Index(fields=["next_due_at", "id"], condition=models.Q(next_due_at__isnull=False), name="ticket_due"),
+            models.Index(
+                fields=["next_due_at", "id"], condition=models.Q(next_due_at__isnull=False), name="ticket_due"
+            ),
             # The customer sidebar: their other tickets.
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
         ]
