@@ -36,7 +36,10 @@ def throughput_svg(results: list[dict], pages: dict[str, str]) -> str:
         database = "PostgreSQL" if result["database"] == "postgresql" else "SQLite"
         parts.append(_text(8, y, f"{result['size']:,} tickets on {database}", font_weight="bold"))
         y += 10
-        measured = {name: {p["page"]: p["combined"]["rps"] for p in rows} for name, rows in result["systems"].items()}
+        measured = {
+            name: {page["page"]: page["combined"]["rps"] for page in rows}
+            for name, rows in result["systems"].items()
+        }
         for page, label in pages.items():
             pair = {name: rates[page] for name, rates in measured.items() if page in rates}
             if not pair:
@@ -48,13 +51,15 @@ def throughput_svg(results: list[dict], pages: dict[str, str]) -> str:
                 top = y + offset * (BAR_HEIGHT + 1)
                 end = _x(pair[name])
                 parts.append(
-                    f'<rect x="{LABEL_WIDTH}" y="{top}" width="{end - LABEL_WIDTH:.1f}" height="{BAR_HEIGHT}" '
+                    f'<rect x="{LABEL_WIDTH}" y="{top}" width="{end - LABEL_WIDTH:.1f}" '
+                    f'height="{BAR_HEIGHT}" '
                     f'fill="{COLOURS[name]}"><title>{escape(NAMES[name])}: {pair[name]:.1f}/s</title></rect>'
                 )
                 parts.append(_text(end + 4, top + BAR_HEIGHT - 2, f"{pair[name]:.1f}/s", font_size="10"))
             if len(pair) == 2:
                 ratio = pair["caredesk"] / pair["helpdesk"]
-                parts.append(_text(width - 8, y + BAR_HEIGHT + 3, f"{ratio:.1f}x", text_anchor="end", font_weight="bold"))
+                baseline = y + BAR_HEIGHT + 3
+                parts.append(_text(width - 8, baseline, f"{ratio:.1f}x", text_anchor="end", font_weight="bold"))
             y += 2 * BAR_HEIGHT + 1 + ROW_GAP
         y += 18
     axis = []
@@ -72,7 +77,8 @@ def throughput_svg(results: list[dict], pages: dict[str, str]) -> str:
     ]
     height = y + 10
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         'font-family="system-ui, sans-serif" font-size="12" fill="#212529">\n'
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>\n'
         + "\n".join(axis + legend + parts)

@@ -189,7 +189,7 @@ def _postgresql_options(options: dict) -> None:
         # in 32 ms of three processes' time instead of 9 ms of one: 22-25 search pages/s against 63-65
         # without parallel plans. The two plans' estimated costs were 2% apart (docs/benchmarks.md, stop 23).
         parallel_off = "-c max_parallel_workers_per_gather=0"
-        options["options"] = f"{options['options']} {parallel_off}" if options.get("options") else parallel_off
+        options["options"] = " ".join(filter(None, [options.get("options"), parallel_off]))
     if envbool("DB_PREPARED_STATEMENTS", "true"):
         # Parameters sent apart from the SQL (server-side binding), so that psycopg prepares a statement
         # the connection has run DB_PREPARE_THRESHOLD times and PostgreSQL stops planning it on every

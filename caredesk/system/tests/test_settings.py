@@ -71,14 +71,17 @@ def test_postgresql_prepares_repeated_statements_unless_switched_off(monkeypatch
 PARALLEL_OFF = "-c max_parallel_workers_per_gather=0"
 
 
-@pytest.mark.parametrize(("setting", "options"), [(None, PARALLEL_OFF), ("false", PARALLEL_OFF), ("true", None)])
+@pytest.mark.parametrize(
+    ("setting", "options"), [(None, PARALLEL_OFF), ("false", PARALLEL_OFF), ("true", None)]
+)
 def test_postgresql_plans_without_parallel_workers_unless_switched_on(monkeypatch, setting, options):
     """Off by default: a page's query run in parallel cost three processes' time for a page of rows."""
     assert _postgresql_options(monkeypatch, "DB_PARALLEL_QUERIES", setting).get("options") == options
 
 
 def test_postgresql_options_from_the_database_url_are_kept(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgres://caredesk@db.example.com:5432/caredesk?options=-c%20work_mem%3D8MB")
+    url = "postgres://caredesk@db.example.com:5432/caredesk?options=-c%20work_mem%3D8MB"
+    monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("DB_PARALLEL_QUERIES", raising=False)
     options = caredesk_settings._databases()["default"]["OPTIONS"]["options"]
     assert options == f"-c work_mem=8MB {PARALLEL_OFF}"
