@@ -164,8 +164,11 @@ def ticket(ticket_factory, miggins, billing, alice):
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions (Playwright's default for them is 5 s): on a loaded 2-core CI
+    # machine an htmx answer once came later than 5 s in the PostgreSQL run (the transfer dialog's owners).
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched
