@@ -96,6 +96,8 @@ def section(result: dict) -> str:
         lines += [f"> {result['note']}", ""]
     load = result["machine"].get("load_average")
     load_text = f" (load average before: {', '.join(map(str, load))})" if load else ""
+    if speed := result["machine"].get("python_loop_ms"):
+        load_text += f"; host speed: `sum(range(10**7))` {speed:g} ms"
     lines += [
         f"Measured {result['started'][:16].replace('T', ' ')} UTC{load_text}. wrk: {settings['threads']} threads, "
         f"{settings['connections']} connections, {settings['warmup_s']} s warm-up then {settings['duration_s']} s per URL; "

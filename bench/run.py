@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -558,6 +559,18 @@ def machine() -> dict:
     }
 
 
+def host_speed_ms() -> float:
+    """How fast this host runs Python now: the median of five `sum(range(10**7))`, in ms. Machines of the
+    same type have taken 102 to 290 ms on different days, and the pages' figures move with it; figures of
+    two runs compare only with this beside them."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**7))
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def bench_one(database: str, size: int, args, machine_info: dict) -> Path | None:
     started = datetime.now(UTC)
     caredesk_data = build_caredesk(database, size, reuse=args.reuse)
@@ -569,7 +582,12 @@ def bench_one(database: str, size: int, args, machine_info: dict) -> Path | None
         "database": database,
         "size": size,
         "note": args.note,
-        "machine": machine_info,
+        # Read when measuring starts (after the builds), not once for the whole run.
+        "machine": {
+            **machine_info,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "python_loop_ms": host_speed_ms(),
+        },
         "settings": {
             "duration_s": args.duration,
             "warmup_s": args.warmup,
