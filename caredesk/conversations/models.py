@@ -138,8 +138,9 @@ class Ticket(models.Model):
                 fields=["next_due_at", "id"], condition=models.Q(next_due_at__isnull=False), name="ticket_due"
             ),
             # "Unassigned" by priority, either way: small (open tickets nobody owns). Without it PostgreSQL
-            # fetched every unassigned open ticket, joined each to its customer and sorted them: 77-80 ms
-            # at 10^6 tickets (7,859 of them), where it had expected 503 (docs/benchmarks.md, stop 24).
+            # fetched every unassigned open ticket, joined each to its customer and sorted them: 77-131 ms
+            # at 10^6 tickets (7,859 of them, where it expected 503) on two hosts; 34-38 ms with it on the
+            # slower one (docs/benchmarks.md, stop 24).
             models.Index(
                 fields=["priority", "id"],
                 condition=models.Q(status__in=OPEN_STATUSES, owner__isnull=True),
