@@ -540,7 +540,6 @@ def machine() -> dict:
     wrk_banner = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
     wrk_version = re.search(r"wrk (?:debian/)?([\w.+-]+)", wrk_banner)
     return {
-        "load_average": [round(x, 2) for x in os.getloadavg()],
         "cpu": model.group(1).strip() if model else "unknown",
         "cores": os.cpu_count(),
         "ram_gib": round(kib / 1024 / 1024, 1),
